@@ -1006,6 +1006,8 @@ class FlowBuilder:
         so, <step>" (the words after it were read as the condition)."""
         if not self.reader.starts_with_verb(match.string[match.end() :]):
             return match.group(0)
+        if match.string[: match.start()].rstrip().endswith("?"):
+            return match.group(0)  # ("Is truck TRK-14 available? If so assign it": asked)
         return f"{match.group(0).rstrip()}, "
 
     def _if_it_is_then(self, match: re.Match[str]) -> str:
@@ -8350,6 +8352,11 @@ class FlowBuilder:
                 or _after_a_colon(clause.text, value)
                 or label in self.reader.verbs
                 or label in _own_words(spec)  # "the sentiment of '...'" for analyze_sentiment
+                # ("the mood of '...'": a word of the same meaning as one of the tool's own)
+                or (
+                    label is not None
+                    and any(stem(label) in synonyms(stem(w)) for w in split_identifier(spec.id))
+                )
             ]
             texts = [n for n in properties if n in _READ_TEXT_INPUTS and n not in literals]
             if len(read) == 1 and len(texts) == 1:

@@ -2430,6 +2430,8 @@ def _capabilities_asked(
     """What `step` asks for, each with the words (as written, and stemmed) a tool offering
     it says: read once per step, however many tools it is weighed against."""
     step = _STORE_NAMED.sub(" ", without_what_is_said(step))
+    # ("open a ticket for refunds@zx.io": an address's words ask for nothing)
+    step = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", " someone ", step)
     # ("check the Mobile App project": a name asks for no text message)
     step = _PLACE_NAMED_IN_CAPITALS.sub(r"the \g<noun>", step)
     step = _SEARCHED_FOR.sub(r"\g<head>", step)
