@@ -173,7 +173,10 @@ def _named_only_by(word: str, spec: ToolSpec, tools: tuple[ToolSpec, ...]) -> bo
     return not any(
         word in split_identifier(name)
         for other in tools
-        for name in [*other.output_properties(), *(() if other is spec else other.input_properties())]
+        for name in [
+            *other.output_properties(),
+            *(() if other is spec else other.input_properties()),
+        ]
     )
 
 

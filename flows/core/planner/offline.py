@@ -180,8 +180,6 @@ from flows.core.planner.wording import (
     CONTROL_WORDS,
     MESSAGE_VERBS,
     TASK_TO_DO,
-    examples_given,
-    examples_of,
     MissingCapability,
     capabilities_asked,
     catalogue_words,
@@ -190,6 +188,8 @@ from flows.core.planner.wording import (
     correct_typos,
     drop_thousands_separators,
     english_words,
+    examples_given,
+    examples_of,
     foreign_verb,
     is_channel,
     kind_needs_approval,
@@ -5205,7 +5205,10 @@ class FlowBuilder:
             if not acts(item.spec)
             and {said, said.replace(" ", "_")} & output_values(item.spec.output_schema)
         }
-        if not answering and ranked and acts(ranked[0][1].spec):
+        if ranked and (
+            (not answering and acts(ranked[0][1].spec))
+            or (answering == {ranked[0][1].spec.id} and ranked[0][0] < self.min_score)
+        ):
             # ("check whether sam@acme.com is suspended": the one reader whose output lists
             # the state, though the step shares no other word with it, before the tool
             # that suspends)
@@ -5216,8 +5219,9 @@ class FlowBuilder:
                 and {said, said.replace(" ", "_")} & output_values(spec.output_schema)
             ]
             if len(readers) == 1:
-                top = ranked[0][0] * PREDICATE_BONUS
-                return [(top, ScoredTool(readers[0], top)), *ranked]
+                top = max(ranked[0][0] * PREDICATE_BONUS, self.min_score)
+                rest = [pair for pair in ranked if pair[1].spec.id != readers[0].id]
+                return [(top, ScoredTool(readers[0], top)), *rest]
         if answering and ranked[0][1].spec.id not in answering:
             # "check if the review is negative": the tool that returns "negative" among
             # its values answers it, whatever the check's verb matches

@@ -1178,7 +1178,8 @@ _APPROVAL = re.compile(
     # ("list the authorised bills", "all approved expenses": a state things are in, said
     # before their noun after a determiner, asks no one to approve)
     r"\b(?!(?:(?<=\bthe\s)|(?<=\ball\s)|(?<=\bany\s)|(?<=\bonly\s)|(?<=\bthose\s)|"
-    r"(?<=\bthese\s))(?:approved|authori[sz]ed)\s+[a-z]+s\b)(?:approv\w*|sign[- ]?off|signs?\s+off|signoff|authori[sz]\w*|human\s+review)\b|"
+    r"(?<=\bthese\s))(?:approved|authori[sz]ed)\s+[a-z]+s\b)"
+    r"(?:approv\w*|sign[- ]?off|signs?\s+off|signoff|authori[sz]\w*|human\s+review)\b|"
     # "have the support lead review it": a person looks at it before it goes on
     r"\b(?:have|get|ask|let)\s+(?:the\s+|a\s+|an\s+|our\s+)?[a-z]+(?:\s+(?:lead|team|manager))?"
     r"\s+(?:to\s+)?review\s+(?:it|this|them|the\s+\w+)\b|"

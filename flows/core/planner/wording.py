@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -2303,7 +2304,9 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
 _SMS = "an SMS / text message"
 #: "Application label, e.g. Salesforce, Zoom, GitHub": the values an input's description
 #: gives as examples
-_EXAMPLES = re.compile(r"\b(?:e\.g\.|eg\.?|for example|such as|like)\s*,?\s*(?P<list>[^;()]+)", re.I)
+_EXAMPLES = re.compile(
+    r"\b(?:e\.g\.|eg\.?|for example|such as|like)\s*,?\s*(?P<list>[^;()]+)", re.I
+)
 
 
 def examples_given(spec: ToolSpec) -> set[str]:
