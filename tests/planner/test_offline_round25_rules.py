@@ -158,3 +158,9 @@ def test_a_quote_after_a_word_meaning_the_tools_own_is_its_text():
     # "check the mood of 'love the new update!!'" asked the run for the text
     flow = plan("what's the tone of 'this is the third delay, unacceptable'", eval_catalog(BOOKS))
     assert steps(flow)["analyze_sentiment"]["text"] == '"this is the third delay, unacceptable"'
+
+
+def test_a_thing_the_steps_own_flag_sends_is_no_message_of_its_own():
+    # "reset the password for raj@... and email him the link" sent a second email
+    flow = plan("reset kim@acme.com's password and send her the link.", eval_catalog(IDENTITY))
+    assert steps(flow) == {"okta_password_reset": {"login": '"kim@acme.com"', "send_email": "true"}}

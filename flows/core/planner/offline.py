@@ -782,6 +782,9 @@ class FlowBuilder:
         )
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
+        # "reset the password for raj@... and email him the link": what the step's own yes/no
+        # input sends (`send_email`: "Email the reset link to the user"), no message of its own
+        text = _SENT_THE_THING_MADE.sub(self._sent_by_the_steps_flag, text)
         # "..., but ask my manager before", "ask the controller before voiding it", "check
         # with finance first": someone asked before a step is their approval
         text = _ASK_SOMEONE_FIRST.sub(
@@ -1000,6 +1003,34 @@ class FlowBuilder:
         if not match.group("comma") and not self.reader.starts_with_verb(rest):
             return match.group(0)  # "if it does contain ...": not the check's verdict
         return "if it passes, "
+
+    def _sent_by_the_steps_flag(self, match: re.Match[str]) -> str:
+        """ "... and email him the link": when one tool the sentence names by its own words
+        has a yes/no input named for sending (`send_email`) whose description says it sends
+        that thing ("Email the reset link to the user"), the message is that input said
+        ("with email sending him the link"), not a step of its own."""
+        before = re.split(r"[.;!?]\s+", match.string[: match.start()])[-1]
+        said = {stem(w) for w in re.findall(r"[a-z]+", before.lower())}
+        thing = match["thing"].split()[-1].lower()
+        found = []
+        for spec in self.specs.values():
+            own = [w for w in split_identifier(spec.id) if stem(w) in said and len(w) > 3]
+            if not own or not acts(spec):
+                continue
+            for name, schema in spec.input_properties().items():
+                words = split_identifier(name)
+                description = str(unwrap_nullable(schema or {}).get("description", "")).lower()
+                if (
+                    len(words) == 2
+                    and words[0] in _SENDING_FLAG_VERBS
+                    and schema_types(unwrap_nullable(schema or {})) == {"boolean"}
+                    and re.search(rf"\b{re.escape(thing)}\b", description)
+                ):
+                    found.append(words)
+        if len(found) != 1:
+            return match.group(0)
+        verb, noun = found[0]
+        return f" with {noun} {verb.rstrip('e')}ing {match['whom']} the {match['thing']}"
 
     def _if_so_then_a_verb(self, match: re.Match[str]) -> str:
         """ "...; if so unsuspend him": "if so" with no comma, then a step's verb, is "if
@@ -15333,6 +15364,15 @@ _READ_TEXT_INPUTS = frozenset(
 #: "if it does", "if they do", "check we've got 3 in stock and if we do ship it": the step
 #: before passed (not "if it does not"; "if so" after "check whether X" is X, read where it
 #: is said).
+#: "... and email him the link", ", send them the code": a thing sent to the person
+_SENT_THE_THING_MADE = re.compile(
+    r"(?:,\s*(?:and\s+)?|\s+and\s+)(?:then\s+)?(?:email|e-mail|send|mail|text)\s+"
+    r"(?P<whom>him|her|them|the\s+user)\s+the\s+(?P<thing>[a-z]+(?:\s+[a-z]+)?)"
+    r"(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+#: The verbs a yes/no input for sending something is named by (`send_email`, `notify_user`)
+_SENDING_FLAG_VERBS = frozenset({"send", "email", "notify", "mail", "text"})
 #: "..., but ask my manager before", "and check with finance first": asked at the end
 _ASK_SOMEONE_FIRST = re.compile(
     r"(?P<lead>(?:,\s*|\s+)(?:but\s+|and\s+)?(?:please\s+)?)(?:ask|check\s+with|run\s+it\s+by|"
