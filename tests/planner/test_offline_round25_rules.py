@@ -164,3 +164,24 @@ def test_a_thing_the_steps_own_flag_sends_is_no_message_of_its_own():
     # "reset the password for raj@... and email him the link" sent a second email
     flow = plan("reset kim@acme.com's password and send her the link.", eval_catalog(IDENTITY))
     assert steps(flow) == {"okta_password_reset": {"login": '"kim@acme.com"', "send_email": "true"}}
+
+
+def test_an_example_value_picks_a_tool_only_for_a_step_that_grants():
+    # ("remove lee@… from the Engineering group" must not add them, nor deactivate them)
+    from tests.planner.offline_plans import refusal
+
+    assert refusal("remove lee@acme.com from the Engineering group", eval_catalog(IDENTITY))
+
+
+def test_a_state_no_ranked_tool_lists_goes_to_the_one_reader_that_does():
+    # "is ben@acme.com active?" checked that the address is well formed
+    flow = plan("is ben@acme.com active? if not, email it-ops@acme.com", eval_catalog(IDENTITY))
+    assert steps(flow)["okta_user_get"] == {"login": '"ben@acme.com"'}
+    assert branch_of(flow).condition == 'okta_user_get.status != "ACTIVE"'
+
+
+def test_the_thing_a_tool_makes_said_as_a_verb_makes_it():
+    # "invoice Acme Corp $2,000 due ..." read an invoice by a number asked of the run
+    flow = plan("invoice Northwind Traders 4800 EUR due 2026-07-31", eval_catalog(BOOKS))
+    assert steps(flow)["xero_invoice_create"]["contact_name"] == '"Northwind Traders"'
+    assert steps(flow)["xero_invoice_create"]["amount"] == "4800.0"

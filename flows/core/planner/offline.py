@@ -4951,6 +4951,7 @@ class FlowBuilder:
         ranked = self._example_value_named(text, ranked)
         ranked = self._reader_of_what_follows(written, ranked)
         ranked = self._code_fits_a_pattern(written, ranked)
+        ranked = self._thing_said_as_its_making(written, ranked)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -5096,14 +5097,42 @@ class FlowBuilder:
             return ranked
         return [(best, readers[0][1]), *[pair for pair in ranked if pair is not readers[0]]]
 
+    def _thing_said_as_its_making(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "invoice Acme Corp $2,000 due 2026-06-01": a step whose first word is the thing one
+        tool makes (`xero_invoice_create`), said as a verb, and no tool's verb, makes it (the
+        invoice was read, by a number asked of the run)."""
+        first = re.match(r"^\W*(?:please\s+|pls\s+)?([a-z]+)\b(?!\s+#?[A-Z]*-?\d)", text, re.I)
+        if first is None or not ranked:
+            return ranked
+        word = first.group(1).lower()
+        if word in self.reader.verbs or word in STOP_WORDS:
+            return ranked
+        makers = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and word in split_identifier(spec.id)
+            and _MAKING_VERBS & {stem(w) for w in split_identifier(spec.id)}
+        ]
+        if len(makers) != 1 or makers[0].id == ranked[0][1].spec.id:
+            return ranked
+        score = max(ranked[0][0], self.min_score)
+        rest = [pair for pair in ranked if pair[1].spec.id != makers[0].id]
+        return [(score, ScoredTool(makers[0], score)), *rest]
+
     def _example_value_named(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
     ) -> list[tuple[float, ScoredTool]]:
-        """ "give omar@acme.com access to Salesforce": when no tool scores enough, a name in
-        capitals the step writes that one acting tool's input gives as an example of its
-        values ("Application label, e.g. Salesforce, Zoom, GitHub") picks that tool."""
+        """ "give omar@acme.com access to Salesforce": when no tool scores enough, a step that
+        grants (give, grant, provide, enable) a name in capitals that one acting tool's input
+        gives as an example of its values ("Application label, e.g. Salesforce, Zoom,
+        GitHub") is that tool's."""
         if ranked and ranked[0][0] >= self.min_score:
             return ranked
+        if not _GRANTED.match(text):
+            return ranked  # ("remove lee@… from the Engineering group": no adding to it)
         names = {m.lower() for m in re.findall(r"\b[A-Z][\w-]*[a-z][\w-]*\b", text)}
         names -= {w.lower() for w in re.findall(r"^\W*(\w+)", text)}
         fits = [
@@ -5237,12 +5266,12 @@ class FlowBuilder:
             and {said, said.replace(" ", "_")} & output_values(item.spec.output_schema)
         }
         if ranked and (
-            (not answering and acts(ranked[0][1].spec))
+            not answering
             or (answering == {ranked[0][1].spec.id} and ranked[0][0] < self.min_score)
         ):
-            # ("check whether sam@acme.com is suspended": the one reader whose output lists
-            # the state, though the step shares no other word with it, before the tool
-            # that suspends)
+            # ("check whether sam@acme.com is suspended", "is ben@acme.com active?": the one
+            # reader whose output lists the state, though the step shares no other word with
+            # it, before the tool that suspends or an address check)
             readers = [
                 spec
                 for spec in self.specs.values()
@@ -15364,6 +15393,10 @@ _READ_TEXT_INPUTS = frozenset(
 #: "if it does", "if they do", "check we've got 3 in stock and if we do ship it": the step
 #: before passed (not "if it does not"; "if so" after "check whether X" is X, read where it
 #: is said).
+#: "give omar access to Salesforce", "grant her Zoom": a step that grants something
+_GRANTED = re.compile(
+    r"^\W*(?:please\s+|pls\s+)?(?:give|grant|provide|enable|set\s+up|hook\s+up)\b", re.I
+)
 #: "... and email him the link", ", send them the code": a thing sent to the person
 _SENT_THE_THING_MADE = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+)(?:then\s+)?(?:email|e-mail|send|mail|text)\s+"
