@@ -185,3 +185,21 @@ def test_the_thing_a_tool_makes_said_as_a_verb_makes_it():
     flow = plan("invoice Northwind Traders 4800 EUR due 2026-07-31", eval_catalog(BOOKS))
     assert steps(flow)["xero_invoice_create"]["contact_name"] == '"Northwind Traders"'
     assert steps(flow)["xero_invoice_create"]["amount"] == "4800.0"
+
+
+def test_each_member_of_a_named_group_is_read_from_the_tool_that_lists_them():
+    # "for each member of the Design group, suspend them" planned the group's name as a step
+    flow = plan("for each member of the Finance group, suspend them", eval_catalog(IDENTITY))
+    assert steps(flow)["okta_group_members_list"] == {"group": '"Finance"'}
+    (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
+    assert (loop.tool, loop.items) == ("okta_user_suspend", "okta_group_members_list.members")
+    assert loop.inputs["login"] == "item.login"
+
+
+def test_everyone_in_a_named_group_is_each_member_and_their_address():
+    # "suspend everyone in the Contractors group" suspended one user asked of the run
+    flow = plan("email everyone in the Ops group that the vpn is back", eval_catalog(IDENTITY))
+    assert steps(flow)["okta_group_members_list"] == {"group": '"Ops"'}
+    (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
+    assert loop.tool == "send_email"
+    assert loop.inputs["to"] == "item.login"

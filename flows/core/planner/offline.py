@@ -785,6 +785,8 @@ class FlowBuilder:
         # "reset the password for raj@... and email him the link": what the step's own yes/no
         # input sends (`send_email`: "Email the reset link to the user"), no message of its own
         text = _SENT_THE_THING_MADE.sub(self._sent_by_the_steps_flag, text)
+        # "suspend everyone in the Contractors group": each member a tool lists
+        text = _EVERYONE_IN.sub(self._everyone_in, text)
         # "..., but ask my manager before", "ask the controller before voiding it", "check
         # with finance first": someone asked before a step is their approval
         text = _ASK_SOMEONE_FIRST.sub(
@@ -1003,6 +1005,26 @@ class FlowBuilder:
         if not match.group("comma") and not self.reader.starts_with_verb(rest):
             return match.group(0)  # "if it does contain ...": not the check's verdict
         return "if it passes, "
+
+    def _everyone_in(self, match: re.Match[str]) -> str:
+        """ "suspend everyone in the Contractors group": each member of it, when a tool that
+        changes nothing lists the members of such a thing (a list output named `members`) (one
+        user, asked of the run, was suspended)."""
+        kind = match["kind"].lower()
+        listing = [
+            spec
+            for spec in self.specs.values()
+            if not acts(spec)
+            and kind in split_identifier(spec.id)
+            and any(
+                split_identifier(name)[-1:] == ["members"]
+                and schema_types(unwrap_nullable(schema or {})) == {"array"}
+                for name, schema in spec.output_properties().items()
+            )
+        ]
+        if len(listing) != 1:
+            return match.group(0)
+        return f"each member of the {match['name']} {match['kind']}"
 
     def _sent_by_the_steps_flag(self, match: re.Match[str]) -> str:
         """ "... and email him the link": when one tool the sentence names by its own words
@@ -6374,6 +6396,12 @@ class FlowBuilder:
                     self._drop_unread_input(inputs.get(name, ""))
                     inputs[name] = "item"
                     break
+                address = _item_for(name, schema, item_sources[1:])
+                if address is not None and name not in literals:
+                    # ("email everyone in the Design group": each member's `login`, an address)
+                    self._drop_unread_input(inputs.get(name, ""))
+                    inputs[name] = address.source.expression
+                    break
         written_out = next(
             (
                 name
@@ -6672,6 +6700,8 @@ class FlowBuilder:
             return None
         reader = readers[0]
         said = f"read the {plural(noun)} of the {container}"
+        if where is not None:
+            said = f"read the {plural(noun)} {where.group(0)}"  # ("in the Design group")
         phrase = re.search(
             rf"\b(?:each|every|all)\s+(?:[\w-]+\s+)?{re.escape(noun)}s?\b.*?(?=\s+(?:and|then)\b|[.;:,]|$)",
             self.request,
@@ -13323,6 +13353,15 @@ def _item_for(name: str, schema: dict[str, Any], items: Sequence[Source]) -> Mat
     for source in items:
         if name_similarity(name, source.name) > 0 and type_fit(schema, source.schema) >= 0.9:
             return Match(source, 1.0)
+    if _is_email_field(name, schema) or name in _ADDRESS_INPUTS:
+        # ("email everyone in the Design group": each member's `login`, of format email)
+        addresses = [
+            source
+            for source in items
+            if unwrap_nullable(source.schema or {}).get("format") == "email"
+        ]
+        if len(addresses) == 1:
+            return Match(addresses[0], 1.0)
     return None
 
 
@@ -15396,6 +15435,13 @@ _READ_TEXT_INPUTS = frozenset(
 #: "give omar access to Salesforce", "grant her Zoom": a step that grants something
 _GRANTED = re.compile(
     r"^\W*(?:please\s+|pls\s+)?(?:give|grant|provide|enable|set\s+up|hook\s+up)\b", re.I
+)
+#: "everyone in the Contractors group", "all members of the Finance team"
+_EVERYONE_IN = re.compile(
+    r"\b(?:everyone|everybody|all\s+(?:the\s+)?(?:members|users|people))\s+(?:in|of|from)\s+"
+    r"the\s+(?P<name>(?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z][\w-]*))?)\s+"
+    r"(?P<kind>group|team|project|department|channel)\b",
+    re.IGNORECASE,
 )
 #: "... and email him the link", ", send them the code": a thing sent to the person
 _SENT_THE_THING_MADE = re.compile(

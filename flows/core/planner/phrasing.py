@@ -1161,7 +1161,9 @@ _CONTAINER = re.compile(
     r"^\s*(?:in|of|from|on|inside|within)\s+(?:the\s+|their\s+|its\s+|his\s+|her\s+|"
     r"this\s+|that\s+)?(?:[a-z]+'s\s+)?(?P<container>[a-z_]+)"
     # "in the input list": the list word after the name goes with it
-    r"(?:\s+(?:list|batch|file|csv|array|sheet|spreadsheet|queue|table|export|set|payload)\b)?",
+    r"(?:\s+(?:list|batch|file|csv|array|sheet|spreadsheet|queue|table|export|set|payload)\b"
+    # ("of the Design group", "in the Finance team": a name, then the kind of thing it names)
+    r"|\s+(?:group|team|project|folder|board|channel|department)\b)?",
     re.IGNORECASE,
 )
 #: Words that qualify the noun after "each"/"every" rather than being it.
