@@ -203,3 +203,9 @@ def test_everyone_in_a_named_group_is_each_member_and_their_address():
     (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
     assert loop.tool == "send_email"
     assert loop.inputs["to"] == "item.login"
+
+
+def test_a_name_in_capitals_after_the_tools_own_noun_is_its_name():
+    # "find the contact Northwind Traders" asked the run for the contact's email
+    flow = plan("look up the contact Blue Harbor Ltd", eval_catalog(BOOKS))
+    assert steps(flow) == {"xero_contact_find": {"name": '"Blue Harbor Ltd"'}}

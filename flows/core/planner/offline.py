@@ -8480,6 +8480,7 @@ class FlowBuilder:
         literals.update(container_named(properties, clause.action or clause.text, literals))
         literals.update(_example_value_written(properties, clause.action or "", literals))
         literals.update(_shaped_like_its_example(properties, clause.action or "", literals))
+        literals.update(_thing_named_in_capitals(spec, clause.action or "", literals))
         literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
@@ -16822,6 +16823,39 @@ def _addresses_that_are_addresses(
         if isinstance(written, str) and not EMAIL_ADDRESS.fullmatch(written.strip()):
             del kept[name]
     return kept
+
+
+#: "find the contact Northwind Traders", "look up the customer Acme Corp": a thing, then its
+#: name in capitals
+_THING_THEN_ITS_NAME = re.compile(
+    r"\bthe\s+(?P<noun>[a-z]+)\s+(?P<name>(?-i:[A-Z][\w&'.-]*)(?:\s+(?-i:[A-Z][\w&'.-]*)){0,3})"
+    r"(?![\w@])",
+    re.IGNORECASE,
+)
+
+
+def _thing_named_in_capitals(
+    spec: ToolSpec, text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "find the contact Northwind Traders": a name in capitals after the noun of the tool's
+    own id is the tool's one `name` input (an email was asked of the run instead)."""
+    properties = spec.input_properties()
+    names = [
+        n
+        for n, schema in properties.items()
+        if n not in taken
+        and split_identifier(n)[-1:] == ["name"]
+        and "string" in schema_types(unwrap_nullable(schema or {}))
+    ]
+    if len(names) != 1:
+        return {}
+    own = {w for w in split_identifier(spec.id) if len(w) > 2}
+    found = {
+        m["name"]
+        for m in _THING_THEN_ITS_NAME.finditer(text)
+        if m["noun"].lower() in own and not re.search(r"\d", m["name"])
+    }
+    return {names[0]: json.dumps(found.pop())} if len(found) == 1 else {}
 
 
 def _shaped_like_its_example(
