@@ -209,3 +209,11 @@ def test_a_name_in_capitals_after_the_tools_own_noun_is_its_name():
     # "find the contact Northwind Traders" asked the run for the contact's email
     flow = plan("look up the contact Blue Harbor Ltd", eval_catalog(BOOKS))
     assert steps(flow) == {"xero_contact_find": {"name": '"Blue Harbor Ltd"'}}
+
+
+def test_it_is_the_one_value_written_that_fits_the_inputs_pattern():
+    # "comment '...' on WEB-3KF and assign it to me": the comment's own `id` was the issue
+    flow = plan(
+        "comment 'on it' on API-9Q and then ignore it for 30 minutes", eval_catalog(MONITORING)
+    )
+    assert steps(flow)["sentry_issue_ignore"] == {"short_id": '"API-9Q"', "ignore_duration": "30"}

@@ -8481,6 +8481,7 @@ class FlowBuilder:
         literals.update(_example_value_written(properties, clause.action or "", literals))
         literals.update(_shaped_like_its_example(properties, clause.action or "", literals))
         literals.update(_thing_named_in_capitals(spec, clause.action or "", literals))
+        literals.update(_it_by_its_pattern(properties, clause.action or "", self.request, literals))
         literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
@@ -16823,6 +16824,32 @@ def _addresses_that_are_addresses(
         if isinstance(written, str) and not EMAIL_ADDRESS.fullmatch(written.strip()):
             del kept[name]
     return kept
+
+
+def _it_by_its_pattern(
+    properties: dict[str, Any], action: str, request: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "comment 'looking into it' on WEB-3KF and assign it to me": "it" is the one value the
+    request writes that fits the `pattern` of the step's input (`short_id`), not the `id` of
+    the comment the step before made."""
+    if not re.match(r"^\W*[a-z]+\s+(?:it|them)\b", action, re.IGNORECASE):
+        return {}
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        pattern = unwrap_nullable(schema or {}).get("pattern") if isinstance(schema, dict) else None
+        if name in taken or not isinstance(pattern, str):
+            continue
+        try:
+            fits = {
+                word.strip(".,;:!?'\"()")
+                for word in request.split()
+                if re.fullmatch(pattern, word.strip(".,;:!?'\"()"))
+            }
+        except re.error:
+            continue
+        if len(fits) == 1:
+            found[name] = json.dumps(fits.pop())
+    return found
 
 
 #: "find the contact Northwind Traders", "look up the customer Acme Corp": a thing, then its

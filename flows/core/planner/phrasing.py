@@ -1172,8 +1172,10 @@ _QUALIFIERS = frozenset(
 )
 #: "ignore API-1A2 for 60 minutes", "skip job 42": a verb said of a thing by its code
 _A_TOOL_VERB_ON_A_CODE = re.compile(
-    r"^\W*(?:please\s+)?(?P<verb>[a-z]+)\s+(?:(?:issue|the\s+[a-z]+|[a-z]+)\s+)?"
-    r"#?(?-i:[A-Z][A-Z0-9]*-[A-Z0-9]+|\d{2,})\b",
+    r"^\W*(?:please\s+)?(?:and\s+|then\s+)*(?P<verb>[a-z]+)\s+(?:(?:(?:issue|the\s+[a-z]+|[a-z]+)\s+)?"
+    r"#?(?-i:[A-Z][A-Z0-9]*-[A-Z0-9]+|\d{2,})\b"
+    # ("ignore it for 30 minutes": for how long, so a doing, not "ignore it")
+    r"|(?:it|them)\s+for\s+(?:\d+|an?|one|two)\s+(?:minutes?|mins?|hours?|days?|weeks?)\b)",
     re.IGNORECASE,
 )
 _APPROVAL = re.compile(
