@@ -217,3 +217,11 @@ def test_it_is_the_one_value_written_that_fits_the_inputs_pattern():
         "comment 'on it' on API-9Q and then ignore it for 30 minutes", eval_catalog(MONITORING)
     )
     assert steps(flow)["sentry_issue_ignore"] == {"short_id": '"API-9Q"', "ignore_duration": "30"}
+
+
+def test_names_in_capitals_listed_for_a_group_are_one_call_each():
+    # "add lee@acme.com to Engineering and Design" added them to Engineering alone
+    flow = plan("add mo@acme.com to the Sales and Legal groups", eval_catalog(IDENTITY))
+    (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
+    assert (loop.tool, loop.items) == ("okta_group_add_user", '["Sales", "Legal"]')
+    assert loop.inputs == {"group": "item", "login": '"mo@acme.com"'}
