@@ -221,7 +221,7 @@ def test_it_is_the_one_value_written_that_fits_the_inputs_pattern():
 
 def test_names_in_capitals_listed_for_a_group_are_one_call_each():
     # "add lee@acme.com to Engineering and Design" added them to Engineering alone
-    flow = plan("add mo@acme.com to the Sales and Legal groups", eval_catalog(IDENTITY))
+    flow = plan("add mo@acme.com to the Finance and Legal groups", eval_catalog(IDENTITY))
     (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
-    assert (loop.tool, loop.items) == ("okta_group_add_user", '["Sales", "Legal"]')
+    assert (loop.tool, loop.items) == ("okta_group_add_user", '["Finance", "Legal"]')
     assert loop.inputs == {"group": "item", "login": '"mo@acme.com"'}
