@@ -225,3 +225,11 @@ def test_names_in_capitals_listed_for_a_group_are_one_call_each():
     (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
     assert (loop.tool, loop.items) == ("okta_group_add_user", '["Finance", "Legal"]')
     assert loop.inputs == {"group": "item", "login": '"mo@acme.com"'}
+
+
+def test_names_listed_for_one_input_are_no_two_steps():
+    # ("the Support and Legal groups": "Support" had opened a support ticket beside the adds)
+    flow = plan("add mo@acme.com to the Support and Legal groups", eval_catalog(IDENTITY))
+    (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
+    assert (loop.tool, loop.items) == ("okta_group_add_user", '["Support", "Legal"]')
+    assert "create_ticket" not in steps(flow)

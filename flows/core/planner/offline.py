@@ -3258,6 +3258,13 @@ class FlowBuilder:
             return []  # "add the id and the amount to the sheet": values kept in one place
         if services_listed(text):
             return []  # "restart api and web in production": the services, one step
+        whole = self.rank(text)
+        if (
+            whole
+            and whole[0][0] >= self.min_score
+            and written_places(whole[0][1].spec.input_properties(), text)
+        ):
+            return []  # ("add mo@… to the Support and Legal groups": values of one input)
         also = _ALSO_SENT.match(text.strip())
         if also is not None and self._another_channel(also.group("first"), also.group("second")):
             # "send the summary to #exec on Slack and to ceo@… by email": the same thing sent
