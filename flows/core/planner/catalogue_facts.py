@@ -154,9 +154,30 @@ def _verbs_after_a_vendor(tools: tuple[ToolSpec, ...]) -> set[str]:
         if len(words) < 3 or "." in spec.id or not _leads_with_a_vendor(spec, tools):
             continue
         last = words[-1]
-        if last.isalpha() and len(last) > 2 and last in english and last not in fields:
+        # ("okta_user_unsuspend", "datadog_monitor_unmute": a verb undone is a verb too)
+        undone = last.startswith("un") and last[2:] in english
+        # ("sentry_issue_ignore" with its own `ignore_duration`: how long it does it)
+        own = {
+            split_identifier(name)[0]
+            for name in spec.input_properties()
+            if len(split_identifier(name)) > 1
+        }
+        named = last in fields and not (last in own and _named_only_by(last, spec, tools))
+        if last.isalpha() and len(last) > 2 and (last in english or undone) and not named:
             verbs.add(last)
     return verbs
+
+
+def _named_only_by(word: str, spec: ToolSpec, tools: tuple[ToolSpec, ...]) -> bool:
+    """Whether `word` is in the names of `spec`'s own inputs alone, among all fields."""
+    return not any(
+        word in split_identifier(name)
+        for other in tools
+        for name in [
+            *other.output_properties(),
+            *(() if other is spec else other.input_properties()),
+        ]
+    )
 
 
 def _verb_of_a_dotted_id(spec: ToolSpec) -> str | None:

@@ -59,6 +59,11 @@ def acts(spec: ToolSpec) -> bool:
     # ("stripe_get_customer", "claims.get": a vendor or a noun first, then the verb) the
     # verb of the id that the description starts with
     said = split_identifier(spec.description)[:1]
+    named = split_identifier(spec.name)[:1]
+    if said and named and stem(said[0]) in _LOOKS_ONLY and stem(named[0]) in _LOOKS_ONLY:
+        # ("xero_account_balance", "Get account balance": "Read the current balance ...": an
+        # id of nouns whose last may be a verb, and a name and a description that both look)
+        return False
     if (
         said
         and len(words) > 1

@@ -96,6 +96,15 @@ _WHY_AFTER_A_DASH = re.compile(
 )
 _CHANNEL_WORDS = frozenset({"channel", "room", "chat"})
 _PHONE_WORDS = frozenset({"phone", "mobile", "cell", "msisdn", "telephone"})
+#: Inputs named for where things are kept, by a name in capitals (`group`, `project`)
+_CONTAINER_WORDS = frozenset({"group", "team", "project", "board", "folder", "department"})
+#: "add lee@… to Engineering and Design", "to the Finance, Ops and Legal groups": names in
+#: capitals listed after "to"/"in"/"into"/"from"
+_CONTAINERS_LISTED = re.compile(
+    r"\b(?:to|in|into|from)\s+(?:the\s+|both\s+)?"
+    r"(?P<places>[A-Z][\w-]*(?:\s*,\s*[A-Z][\w-]*)*\s*,?\s+(?:and|&)\s+[A-Z][\w-]*)"
+    r"(?![\w@.-])(?!\s+[A-Z])"
+)
 _LANGUAGE_WORDS = frozenset({"language", "lang", "locale"})
 _PLACE_WORDS = frozenset({"city", "town", "location", "place"})
 _ADDRESS_WORDS = frozenset({"address", "street"})
@@ -664,6 +673,8 @@ def written_places(properties: Mapping[str, Any], text: str) -> list[str]:
         # "post it to #ops and #eng", "text +1 555 0100 and +1 555 0199": each of them
         (_CHANNEL_WORDS, lambda: _several(f"#{c}" for c in CHANNEL_NAME.findall(text))),
         (_PHONE_WORDS, lambda: _several(_phones(text))),
+        # ("add lee@… to Engineering and Design": one call for each group)
+        (_CONTAINER_WORDS, lambda: _listed(_CONTAINERS_LISTED.search(text))),
     ):
         if len(_inputs_for(properties, kind)) == 1 and (values := listed()):
             return values

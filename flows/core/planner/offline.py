@@ -191,6 +191,8 @@ from flows.core.planner.wording import (
     correct_typos,
     drop_thousands_separators,
     english_words,
+    examples_given,
+    examples_of,
     foreign_verb,
     is_channel,
     kind_needs_approval,
@@ -785,6 +787,17 @@ class FlowBuilder:
         )
         text = plain_verb_forms(text, self.reader.verbs, NOUN_VERBS)
         text = _OKAYED.sub(r"\g<lead>approve ", text)  # "finance has to OK it first"
+        # "reset the password for raj@... and email him the link": what the step's own yes/no
+        # input sends (`send_email`: "Email the reset link to the user"), no message of its own
+        text = _SENT_THE_THING_MADE.sub(self._sent_by_the_steps_flag, text)
+        # "suspend everyone in the Contractors group": each member a tool lists
+        text = _EVERYONE_IN.sub(self._everyone_in, text)
+        # "..., but ask my manager before", "ask the controller before voiding it", "check
+        # with finance first": someone asked before a step is their approval
+        text = _ASK_SOMEONE_FIRST.sub(
+            lambda m: f"{m['lead']}{m['who']} must approve it first{m['end']}", text
+        )
+        text = _ASK_SOMEONE_BEFORE_DOING.sub(r"\g<lead>get approval from \g<who> before ", text)
         # "bikes B-1, B-2 and B-7 all have broken chains, log repair tickets for each"
         text = _CODES_REPORTED_THEN_EACH.sub(self._each_of_the_codes_reported, text, count=1)
         # "report this - the printer is jammed again": a ticket saying what is wrong
@@ -916,6 +929,7 @@ class FlowBuilder:
         text = _BEFORE_WE_DO_ANYTHING.sub(_done_later_anyway, text)
         text = _MADE_SURE_THEN_IF.sub("check ", text)
         text = _IF_SO.sub(self._if_it_passed, text)
+        text = _IF_SO_THEN_A_VERB.sub(self._if_so_then_a_verb, text)
         text = _IF_IT_IS_THEN.sub(self._if_it_is_then, text)
         # "A tenant wrote: '...'. Classify it ...": what someone wrote, said first, is the
         # text the step after it works on ("it"), not a step nor a heading
@@ -996,6 +1010,63 @@ class FlowBuilder:
         if not match.group("comma") and not self.reader.starts_with_verb(rest):
             return match.group(0)  # "if it does contain ...": not the check's verdict
         return "if it passes, "
+
+    def _everyone_in(self, match: re.Match[str]) -> str:
+        """ "suspend everyone in the Contractors group": each member of it, when a tool that
+        changes nothing lists the members of such a thing (a list output named `members`) (one
+        user, asked of the run, was suspended)."""
+        kind = match["kind"].lower()
+        listing = [
+            spec
+            for spec in self.specs.values()
+            if not acts(spec)
+            and kind in split_identifier(spec.id)
+            and any(
+                split_identifier(name)[-1:] == ["members"]
+                and schema_types(unwrap_nullable(schema or {})) == {"array"}
+                for name, schema in spec.output_properties().items()
+            )
+        ]
+        if len(listing) != 1:
+            return match.group(0)
+        return f"each member of the {match['name']} {match['kind']}"
+
+    def _sent_by_the_steps_flag(self, match: re.Match[str]) -> str:
+        """ "... and email him the link": when one tool the sentence names by its own words
+        has a yes/no input named for sending (`send_email`) whose description says it sends
+        that thing ("Email the reset link to the user"), the message is that input said
+        ("with email sending him the link"), not a step of its own."""
+        before = re.split(r"[.;!?]\s+", match.string[: match.start()])[-1]
+        said = {stem(w) for w in re.findall(r"[a-z]+", before.lower())}
+        thing = match["thing"].split()[-1].lower()
+        found = []
+        for spec in self.specs.values():
+            own = [w for w in split_identifier(spec.id) if stem(w) in said and len(w) > 3]
+            if not own or not acts(spec):
+                continue
+            for name, schema in spec.input_properties().items():
+                words = split_identifier(name)
+                description = str(unwrap_nullable(schema or {}).get("description", "")).lower()
+                if (
+                    len(words) == 2
+                    and words[0] in _SENDING_FLAG_VERBS
+                    and schema_types(unwrap_nullable(schema or {})) == {"boolean"}
+                    and re.search(rf"\b{re.escape(thing)}\b", description)
+                ):
+                    found.append(words)
+        if len(found) != 1:
+            return match.group(0)
+        verb, noun = found[0]
+        return f" with {noun} {verb.rstrip('e')}ing {match['whom']} the {match['thing']}"
+
+    def _if_so_then_a_verb(self, match: re.Match[str]) -> str:
+        """ "...; if so unsuspend him": "if so" with no comma, then a step's verb, is "if
+        so, <step>" (the words after it were read as the condition)."""
+        if not self.reader.starts_with_verb(match.string[match.end() :]):
+            return match.group(0)
+        if match.string[: match.start()].rstrip().endswith("?"):
+            return match.group(0)  # ("Is truck TRK-14 available? If so assign it": asked)
+        return f"{match.group(0).rstrip()}, "
 
     def _if_it_is_then(self, match: re.Match[str]) -> str:
         """ "check order 5521 is valid, and if it is charge $75.50 to it": "if it is" with
@@ -3192,6 +3263,13 @@ class FlowBuilder:
             return []  # "add the id and the amount to the sheet": values kept in one place
         if services_listed(text):
             return []  # "restart api and web in production": the services, one step
+        whole = self.rank(text)
+        if (
+            whole
+            and whole[0][0] >= self.min_score
+            and written_places(whole[0][1].spec.input_properties(), text)
+        ):
+            return []  # ("add mo@… to the Support and Legal groups": values of one input)
         also = _ALSO_SENT.match(text.strip())
         if also is not None and self._another_channel(also.group("first"), also.group("second")):
             # "send the summary to #exec on Slack and to ceo@… by email": the same thing sent
@@ -4900,6 +4978,7 @@ class FlowBuilder:
         ranked = _stored_where_said(text, ranked)
         ranked = _verb_breaks_tie(text, _sent_by_email(text, ranked))
         ranked = _a_thing_sent_out(text, ranked)
+        ranked = _a_doing_sent(text, ranked)
         ranked = _code_breaks_tie(text, _head_breaks_tie(text, ranked))
         ranked = _compound_named(text, _written_value_breaks_tie(text, ranked))
         ranked = _one_product_code_read(written, ranked, list(self.specs.values()))
@@ -4914,6 +4993,10 @@ class FlowBuilder:
         ranked = self._record_the_code_names(text, ranked)
         ranked = self._problem_reported(text, ranked)
         ranked = self._made_as_its_kind(written, ranked)
+        ranked = self._example_value_named(text, ranked)
+        ranked = self._reader_of_what_follows(written, ranked)
+        ranked = self._code_fits_a_pattern(written, ranked)
+        ranked = self._thing_said_as_its_making(written, ranked)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -4966,6 +5049,146 @@ class FlowBuilder:
             return ranked
         rest = [pair for pair in ranked if pair[1].spec.id != made[0].id]
         return [(self.min_score, ScoredTool(made[0], self.min_score)), *rest]
+
+    def _code_fits_a_pattern(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "check issue API-1A2", "what's the level of WEB-3KF?": a code the step writes that
+        fits the `pattern` of a tool's required input (`short_id`: "^[A-Z0-9]+-[A-Z0-9]+$")
+        is that tool's thing: when the best tool takes no such code, the tools that do come
+        first, the one that only reads when several tie (a support ticket was classified)."""
+        codes = re.findall(r"(?<![\w@./:-])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+(?![\w@./-])", text)
+        codes = [c for c in codes if re.search(r"\d", c)]
+        if not codes or not ranked:
+            return ranked
+        # ("create a SEV-3 incident": a value the best tool lists is no thing's code)
+        listed = {
+            str(value).lower()
+            for schema in ranked[0][1].spec.input_properties().values()
+            for value in unwrap_nullable(schema or {}).get("enum") or ()
+        }
+        codes = [c for c in codes if c.lower() not in listed]
+        if not codes:
+            return ranked
+
+        def takes(spec: ToolSpec) -> bool:
+            for name in spec.required_inputs():
+                pattern = unwrap_nullable(spec.input_properties().get(name) or {}).get("pattern")
+                if isinstance(pattern, str):
+                    try:
+                        if any(re.fullmatch(pattern, code) for code in codes):
+                            return True
+                    except re.error:
+                        continue
+            return False
+
+        if takes(ranked[0][1].spec) and ranked[0][0] >= self.min_score:
+            return ranked
+        fitting = [pair for pair in ranked if takes(pair[1].spec)]
+        if not fitting:
+            return ranked
+        best = max(score for score, _ in fitting)
+        top = [pair for pair in fitting if pair[0] >= best * 0.99]
+        if len(top) > 1:
+            top = [pair for pair in top if not acts(pair[1].spec)]
+        if len(top) != 1:
+            return ranked
+        score = max(ranked[0][0], self.min_score)
+        return [(score, top[0][1]), *[pair for pair in ranked if pair is not top[0]]]
+
+    def _reader_of_what_follows(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "look up eli@acme.com and email their manager", "look up mia@acme.com and if her
+        account is locked out, ...": of the tools that read what the step writes, the one
+        whose output has what the request says after the step (a `manager_email`, a status
+        `LOCKED_OUT`) reads it, when the best has none of it."""
+        if len(ranked) < 2 or acts(ranked[0][1].spec):
+            return ranked
+        at = self.request.lower().find(text.lower())
+        if at < 0:
+            return ranked
+        after = self.request[at + len(text) :].lower()
+        said = {stem(w) for w in re.findall(r"[a-z]+", after)}
+        phrase = re.sub(r"[^a-z]+", " ", after)
+        written = set(EMAIL_ADDRESS.findall(text)) | set(re.findall(r"\b[A-Z]+-\d+\b", text))
+
+        def follows(spec: ToolSpec) -> bool:
+            values = output_values(spec.output_schema)
+            if any(
+                "_" in value and f" {value.replace('_', ' ')} " in f" {phrase} "
+                for value in values
+            ):
+                return True
+            words = {
+                stem(w)
+                for name in spec.output_properties()
+                for w in split_identifier(name)
+                if w not in _GENERIC_FIELD_WORDS and len(w) > 3
+            }
+            return bool(words & said)
+
+        if not written or follows(ranked[0][1].spec):
+            return ranked
+        best = ranked[0][0]
+        readers = [
+            pair
+            for pair in ranked[1:]
+            if pair[0] >= best * 0.4 and not acts(pair[1].spec) and follows(pair[1].spec)
+            and any(_is_email_field(n, sch) for n, sch in pair[1].spec.input_properties().items())
+            == bool(EMAIL_ADDRESS.search(text))
+        ]
+        if len(readers) != 1:
+            return ranked
+        return [(best, readers[0][1]), *[pair for pair in ranked if pair is not readers[0]]]
+
+    def _thing_said_as_its_making(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "invoice Acme Corp $2,000 due 2026-06-01": a step whose first word is the thing one
+        tool makes (`xero_invoice_create`), said as a verb, and no tool's verb, makes it (the
+        invoice was read, by a number asked of the run)."""
+        first = re.match(r"^\W*(?:please\s+|pls\s+)?([a-z]+)\b(?!\s+#?[A-Z]*-?\d)", text, re.I)
+        if first is None or not ranked:
+            return ranked
+        word = first.group(1).lower()
+        if word in self.reader.verbs or word in STOP_WORDS:
+            return ranked
+        makers = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and word in split_identifier(spec.id)
+            and _MAKING_VERBS & {stem(w) for w in split_identifier(spec.id)}
+        ]
+        if len(makers) != 1 or makers[0].id == ranked[0][1].spec.id:
+            return ranked
+        score = max(ranked[0][0], self.min_score)
+        rest = [pair for pair in ranked if pair[1].spec.id != makers[0].id]
+        return [(score, ScoredTool(makers[0], score)), *rest]
+
+    def _example_value_named(
+        self, text: str, ranked: list[tuple[float, ScoredTool]]
+    ) -> list[tuple[float, ScoredTool]]:
+        """ "give omar@acme.com access to Salesforce": when no tool scores enough, a step that
+        grants (give, grant, provide, enable) a name in capitals that one acting tool's input
+        gives as an example of its values ("Application label, e.g. Salesforce, Zoom,
+        GitHub") is that tool's."""
+        if ranked and ranked[0][0] >= self.min_score:
+            return ranked
+        if not _GRANTED.match(text):
+            return ranked  # ("remove lee@… from the Engineering group": no adding to it)
+        names = {m.lower() for m in re.findall(r"\b[A-Z][\w-]*[a-z][\w-]*\b", text)}
+        names -= {w.lower() for w in re.findall(r"^\W*(\w+)", text)}
+        fits = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec) and names & examples_given(spec)
+        ]
+        if len(fits) != 1:
+            return ranked
+        rest = [pair for pair in ranked if pair[1].spec.id != fits[0].id]
+        return [(self.min_score, ScoredTool(fits[0], self.min_score)), *rest]
 
     def _problem_reported(
         self, text: str, ranked: list[tuple[float, ScoredTool]]
@@ -5087,6 +5310,23 @@ class FlowBuilder:
             if not acts(item.spec)
             and {said, said.replace(" ", "_")} & output_values(item.spec.output_schema)
         }
+        if ranked and (
+            not answering
+            or (answering == {ranked[0][1].spec.id} and ranked[0][0] < self.min_score)
+        ):
+            # ("check whether sam@acme.com is suspended", "is ben@acme.com active?": the one
+            # reader whose output lists the state, though the step shares no other word with
+            # it, before the tool that suspends or an address check)
+            readers = [
+                spec
+                for spec in self.specs.values()
+                if not acts(spec)
+                and {said, said.replace(" ", "_")} & output_values(spec.output_schema)
+            ]
+            if len(readers) == 1:
+                top = max(ranked[0][0] * PREDICATE_BONUS, self.min_score)
+                rest = [pair for pair in ranked if pair[1].spec.id != readers[0].id]
+                return [(top, ScoredTool(readers[0], top)), *rest]
         if answering and ranked[0][1].spec.id not in answering:
             # "check if the review is negative": the tool that returns "negative" among
             # its values answers it, whatever the check's verb matches
@@ -6185,6 +6425,12 @@ class FlowBuilder:
                     self._drop_unread_input(inputs.get(name, ""))
                     inputs[name] = "item"
                     break
+                address = _item_for(name, schema, item_sources[1:])
+                if address is not None and name not in literals:
+                    # ("email everyone in the Design group": each member's `login`, an address)
+                    self._drop_unread_input(inputs.get(name, ""))
+                    inputs[name] = address.source.expression
+                    break
         written_out = next(
             (
                 name
@@ -6486,6 +6732,8 @@ class FlowBuilder:
             return None
         reader = readers[0]
         said = f"read the {plural(noun)} of the {container}"
+        if where is not None:
+            said = f"read the {plural(noun)} {where.group(0)}"  # ("in the Design group")
         phrase = re.search(
             rf"\b(?:each|every|all)\s+(?:[\w-]+\s+)?{re.escape(noun)}s?\b.*?(?=\s+(?:and|then)\b|[.;:,]|$)",
             self.request,
@@ -8248,6 +8496,11 @@ class FlowBuilder:
                 or _after_a_colon(clause.text, value)
                 or label in self.reader.verbs
                 or label in _own_words(spec)  # "the sentiment of '...'" for analyze_sentiment
+                # ("the mood of '...'": a word of the same meaning as one of the tool's own)
+                or (
+                    label is not None
+                    and any(stem(label) in synonyms(stem(w)) for w in split_identifier(spec.id))
+                )
             ]
             texts = [n for n in properties if n in _READ_TEXT_INPUTS and n not in literals]
             if len(read) == 1 and len(texts) == 1:
@@ -8275,6 +8528,10 @@ class FlowBuilder:
         literals.update(number_of_the_tools_thing(spec, clause.action or "", literals))
         literals.update(code_in_capitals(properties, clause.action or "", literals))
         literals.update(container_named(properties, clause.action or clause.text, literals))
+        literals.update(_example_value_written(properties, clause.action or "", literals))
+        literals.update(_shaped_like_its_example(properties, clause.action or "", literals))
+        literals.update(_thing_named_in_capitals(spec, clause.action or "", literals))
+        literals.update(_it_by_its_pattern(properties, clause.action or "", self.request, literals))
         literals.update(_percent_said(properties, clause.action or "", literals))
         literals.update(_object_code(spec, clause.action or clause.text, literals))
         literals.update(_people_listed(properties, clause.action, literals))
@@ -9941,6 +10198,11 @@ class FlowBuilder:
                 said_of = set(split_identifier(f"{spec.id} {spec.description}"))
                 if _HEALTH_WORDS & said_of and _STATUS_FIELDS & set(spec.output_properties()):
                     found.setdefault(spec.id, spec)
+        for spec in self.specs.values():
+            # ("if avg:system.cpu.user{host:web-1} is above 90": a reader of what the
+            # condition writes in the shape of its input's example)
+            if not acts(spec) and self._inputs_written_in(spec, condition):
+                found.setdefault(spec.id, spec)
         values = {word.lower() for word in meaningful(condition)}
         for spec in self.specs.values():
             # "if it's urgent": the tool with an output that can say "urgent"
@@ -10232,6 +10494,10 @@ def _named_by_its_lines(fields: Mapping[str, Any]) -> str | None:
 
 
 #: The fields that name an item in a list of results, best first.
+#: Words of output fields too common to say which tool's output a request speaks of
+_GENERIC_FIELD_WORDS = frozenset(
+    "email name first last status type date time found valid user users count total".split()
+)
 _NAMING_FIELDS = ("url", "email", "order_id", "sku", "id", "name", "title")
 _SENT_CONTENT = ("body", "message", "text", "content", "description", "note")
 #: Words of an input's name that make it what a message says (`msg`, `message_text`).
@@ -11914,6 +12180,12 @@ def _the_one_number_compared(
         # ("if the amount is over 1000": a number of the request, not a tax calculation's
         # `amount` asked for an amount the run gives)
         return None
+    if len(numbers) == 1 and not (
+        {stem(w) for n in spec.output_properties() for w in split_identifier(n)} & words
+    ):
+        # ("if avg:system.cpu.user{host:web-1} is above 90": what the condition writes is
+        # what the tool is asked, and it names no field: the one number the tool returns)
+        return resolve_condition(f"the {numbers[0]} is {said}", trial, negate=condition.negate)
     # "if the price of AAPL is over 200", "if it drops more than 3%", "if the temperature
     # in Oslo is below 5 degrees": the number the condition names, by its own words
     tried = resolve_condition(text, trial, negate=condition.negate)
@@ -12404,7 +12676,13 @@ def _assigned_to_the_one_found(
     return {}
 
 
-_ASSIGNED_TO = re.compile(r"\bassigned\s+to\s+@?(?P<who>[\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)", re.I)
+_ASSIGNED_TO = re.compile(
+    # ("assign WEB-3KF to nina@acme.dev": the step's own verb)
+    r"\b(?:assigned|(?:re)?assign\b[^.;]*?)\s+to\s+"
+    r"@?(?P<who>(?!(?:them|him|her|me|us|the|a|an|that|this|my|our)\b)"
+    r"[\w.+-]+(?::[\w-]+|@[\w-]+(?:\.[\w-]+)+)?)",
+    re.I,
+)
 
 
 def _assignee_said(
@@ -13304,6 +13582,15 @@ def _item_for(name: str, schema: dict[str, Any], items: Sequence[Source]) -> Mat
     for source in items:
         if name_similarity(name, source.name) > 0 and type_fit(schema, source.schema) >= 0.9:
             return Match(source, 1.0)
+    if _is_email_field(name, schema) or name in _ADDRESS_INPUTS:
+        # ("email everyone in the Design group": each member's `login`, of format email)
+        addresses = [
+            source
+            for source in items
+            if unwrap_nullable(source.schema or {}).get("format") == "email"
+        ]
+        if len(addresses) == 1:
+            return Match(addresses[0], 1.0)
     return None
 
 
@@ -13411,6 +13698,46 @@ def _a_thing_sent_out(
         return ranked
     doers = [pair for pair in ranked if acts(pair[1].spec) and names(pair[1].spec)]
     if len(doers) != 1:
+        return ranked
+    score = ranked[0][0]
+    rest = [pair for pair in ranked if pair[1] is not doers[0][1]]
+    return [(score, ScoredTool(doers[0][1].spec, score)), *rest]
+
+
+#: "send a reminder for INV-0099", "send payment reminders for ...": a message named by
+#: the noun of a doing
+_SEND_A_DOING = re.compile(
+    r"^\W*(?:please\s+|pls\s+)?(?:send|issue|fire\s+off|shoot)\s+(?:out\s+)?"
+    # ("send the customer a reminder": to whom, then what)
+    r"(?:(?:(?:the|our|my|their)\s+[a-z]+|them|him|her|us)\s+(?=an?\s))?"
+    r"(?:a|an|the|one)?\s*(?:[a-z]+\s+)?(?P<noun>[a-z]{5,}?)s?\b(?!\s+to\b)",
+    re.IGNORECASE,
+)
+
+
+def _a_doing_sent(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "send a reminder for INV-0099": a message named by the noun of what one tool does
+    (a reminder is what `xero_invoice_remind` does; a notification, `..._notify`) is that
+    tool's work, not an email whose every part is asked of the run."""
+    sent = _SEND_A_DOING.match(text)
+    if sent is None or not ranked:
+        return ranked
+    noun = sent["noun"].lower()
+
+    def does(spec: ToolSpec) -> bool:
+        words = split_identifier(spec.id)
+        verb = words[-1] if len(words) > 1 else ""
+        return (
+            len(verb) >= 5
+            and noun != verb
+            and noun.startswith(verb.rstrip("ey"))
+            and len(noun) - len(verb) <= 5
+        )
+
+    doers = [pair for pair in ranked if acts(pair[1].spec) and does(pair[1].spec)]
+    if len(doers) != 1 or doers[0] is ranked[0]:
         return ranked
     score = ranked[0][0]
     rest = [pair for pair in ranked if pair[1] is not doers[0][1]]
@@ -14598,6 +14925,10 @@ def _reader_answers_a_question(
     if len(ranked) < 2 or not acts(ranked[0][1].spec):
         return ranked
     best = ranked[0][0]
+    # ("who is in the Design group?": of tools as near the question, the one that tells)
+    level = [pair for pair in ranked[1:] if pair[0] >= best * 0.99 and not acts(pair[1].spec)]
+    if len(level) == 1:
+        return [level[0], *[pair for pair in ranked if pair is not level[0]]]
     said = {stem(w) for w in meaningful(text)}
     # ("the status of ticket 4821": a thing numbered, as well as coded)
     codes = {
@@ -15342,6 +15673,40 @@ _READ_TEXT_INPUTS = frozenset(
 #: "if it does", "if they do", "check we've got 3 in stock and if we do ship it": the step
 #: before passed (not "if it does not"; "if so" after "check whether X" is X, read where it
 #: is said).
+#: "give omar access to Salesforce", "grant her Zoom": a step that grants something
+_GRANTED = re.compile(
+    r"^\W*(?:please\s+|pls\s+)?(?:give|grant|provide|enable|set\s+up|hook\s+up)\b", re.I
+)
+#: "everyone in the Contractors group", "all members of the Finance team"
+_EVERYONE_IN = re.compile(
+    r"\b(?:everyone|everybody|all\s+(?:the\s+)?(?:members|users|people))\s+(?:in|of|from)\s+"
+    r"the\s+(?P<name>(?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z][\w-]*))?)\s+"
+    r"(?P<kind>group|team|project|department|channel)\b",
+    re.IGNORECASE,
+)
+#: "... and email him the link", ", send them the code": a thing sent to the person
+_SENT_THE_THING_MADE = re.compile(
+    r"(?:,\s*(?:and\s+)?|\s+and\s+)(?:then\s+)?(?:email|e-mail|send|mail|text)\s+"
+    r"(?P<whom>him|her|them|the\s+user)\s+the\s+(?P<thing>[a-z]+(?:\s+[a-z]+)?)"
+    r"(?=\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+#: The verbs a yes/no input for sending something is named by (`send_email`, `notify_user`)
+_SENDING_FLAG_VERBS = frozenset({"send", "email", "notify", "mail", "text"})
+#: "..., but ask my manager before", "and check with finance first": asked at the end
+_ASK_SOMEONE_FIRST = re.compile(
+    r"(?P<lead>(?:,\s*|\s+)(?:but\s+|and\s+)?(?:please\s+)?)(?:ask|check\s+with|run\s+it\s+by|"
+    r"clear\s+it\s+with)\s+(?P<who>(?:my|the|our|a|an)\s+[a-z]+(?:\s+[a-z]+)?|[a-z]+)\s+"
+    r"(?:first|before(?:hand)?|before\s+(?:doing\s+)?(?:it|that|this))(?P<end>\s*(?:[.;!?]|$))",
+    re.IGNORECASE,
+)
+#: "ask my manager before declaring ...": asked before a step said as a doing
+_ASK_SOMEONE_BEFORE_DOING = re.compile(
+    r"(?P<lead>(?:^|[.;!?]\s+|,\s*|\bbut\s+|\band\s+)(?:please\s+)?)(?:ask|check\s+with)\s+"
+    r"(?P<who>(?:my|the|our|a|an)\s+[a-z]+(?:\s+[a-z]+)?)\s+before\s+(?=[a-z]+ing\b)",
+    re.IGNORECASE,
+)
+_IF_SO_THEN_A_VERB = re.compile(r"\bif\s+so\s+(?=[a-z])", re.IGNORECASE)
 _IF_SO = re.compile(
     r"\bif\s+(?:it\s+does|they\s+do|we\s+do|it\s+works|that\s+works|it\s+did)\b"
     r"(?!\s+(?:not|n't)\b)"
@@ -15958,8 +16323,17 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
 def _its_things_in_the_plural(spec: ToolSpec, action: str) -> bool:
     """Whether the step names the thing the tool's id makes or works on in the plural
     ("reminders" for `vet.reminder.send`; "permits" for `permit_submit`, its thing first)."""
-    things = {plural(word) for word in split_identifier(spec.id) if len(word) > 3}
-    return bool(things & {word.lower() for word in re.findall(r"[A-Za-z]+", action)})
+    words = [word for word in split_identifier(spec.id) if len(word) > 3]
+    things = {plural(word) for word in words}
+    said = {word.lower() for word in re.findall(r"[A-Za-z]+", action)}
+    # ("send payment reminders for INV-0101, ...": the noun of the id's verb, `..._remind`)
+    doings = {
+        word
+        for word in said
+        if word.endswith("s")
+        and any(len(v) >= 5 and word.startswith(v) and len(word) - len(v) <= 5 for v in words)
+    }
+    return bool(things & said or doings)
 
 
 def _own_words(spec: ToolSpec) -> frozenset[str]:
@@ -16031,6 +16405,11 @@ def _addresses_for_one_recipient(action: str, spec: ToolSpec) -> list[str]:
         for name, schema in properties.items()
         if {"email", "to", "recipient"} & set(split_identifier(name))
         and "string" in schema_types(schema)
+    ] or [
+        # ("suspend a@x.io, b@x.io and c@x.io" with a `login` of format email)
+        name
+        for name, schema in properties.items()
+        if _is_email_field(name, schema)
     ]
     found = list(dict.fromkeys(v.rstrip(".,;)") for v in EMAIL_ADDRESS.findall(action)))
     return found if len(takes) == 1 and len(found) > 1 else []
@@ -16591,6 +16970,15 @@ def _address_literal(
         schema = properties.get(name)
         if schema is not None and name not in taken and "string" in schema_types(schema):
             return {name: json.dumps(addresses[0]), **literals, **literal_cc}
+    # ("suspend dana@acme.com" with a `login` of format email: the one input that takes an
+    # address, named for what the address is to the tool)
+    named_otherwise = [
+        name
+        for name, schema in properties.items()
+        if name not in taken and _is_email_field(name, schema) and name not in _ADDRESS_INPUTS
+    ]
+    if len(named_otherwise) == 1 and not literals:
+        return {named_otherwise[0]: json.dumps(addresses[0]), **literal_cc}
     return literal_cc
 
 
@@ -16681,6 +17069,111 @@ def _addresses_that_are_addresses(
         if isinstance(written, str) and not EMAIL_ADDRESS.fullmatch(written.strip()):
             del kept[name]
     return kept
+
+
+def _it_by_its_pattern(
+    properties: dict[str, Any], action: str, request: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "comment 'looking into it' on WEB-3KF and assign it to me": "it" is the one value the
+    request writes that fits the `pattern` of the step's input (`short_id`), not the `id` of
+    the comment the step before made."""
+    if not re.match(r"^\W*[a-z]+\s+(?:it|them)\b", action, re.IGNORECASE):
+        return {}
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        pattern = unwrap_nullable(schema or {}).get("pattern") if isinstance(schema, dict) else None
+        if name in taken or not isinstance(pattern, str):
+            continue
+        try:
+            fits = {
+                word.strip(".,;:!?'\"()")
+                for word in request.split()
+                if re.fullmatch(pattern, word.strip(".,;:!?'\"()"))
+            }
+        except re.error:
+            continue
+        if len(fits) == 1:
+            found[name] = json.dumps(fits.pop())
+    return found
+
+
+#: "find the contact Northwind Traders", "look up the customer Acme Corp": a thing, then its
+#: name in capitals
+_THING_THEN_ITS_NAME = re.compile(
+    r"\bthe\s+(?P<noun>[a-z]+)\s+(?P<name>(?-i:[A-Z][\w&'.-]*)(?:\s+(?-i:[A-Z][\w&'.-]*)){0,3})"
+    r"(?![\w@])",
+    re.IGNORECASE,
+)
+
+
+def _thing_named_in_capitals(
+    spec: ToolSpec, text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "find the contact Northwind Traders": a name in capitals after the noun of the tool's
+    own id is the tool's one `name` input (an email was asked of the run instead)."""
+    properties = spec.input_properties()
+    names = [
+        n
+        for n, schema in properties.items()
+        if n not in taken
+        and split_identifier(n)[-1:] == ["name"]
+        and "string" in schema_types(unwrap_nullable(schema or {}))
+    ]
+    if len(names) != 1:
+        return {}
+    own = {w for w in split_identifier(spec.id) if len(w) > 2}
+    found = {
+        m["name"]
+        for m in _THING_THEN_ITS_NAME.finditer(text)
+        if m["noun"].lower() in own and not re.search(r"\d", m["name"])
+    }
+    return {names[0]: json.dumps(found.pop())} if len(found) == 1 else {}
+
+
+def _shaped_like_its_example(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "if avg:system.cpu.user{host:web-1} is above 90": a value written in the shape of
+    the example an input's description gives ("Metric query, e.g.
+    avg:system.cpu.user{host:web-1}": words between the same marks, `:`, `{`, `}`) is that
+    input's value; an example with fewer than two such marks says no shape."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+        if name in taken or "string" not in schema_types(fields) or fields.get("enum"):
+            continue
+        for example in examples_of(fields):
+            marks = re.sub(r"[\w.\-\s]", "", example)
+            if len(marks) < 2 or " " in example.strip():
+                continue
+            shape = "".join(
+                r"[\w.-]+" if re.fullmatch(r"[\w.-]+", part) else re.escape(part)
+                for part in re.findall(r"[\w.-]+|[^\w.-]", example)
+            )
+            said = set(re.findall(rf"(?<![\w.-]){shape}(?![\w.-])", text, re.IGNORECASE))
+            if len(said) == 1:
+                found[name] = json.dumps(said.pop())
+                break
+    return found if len(found) == 1 else {}
+
+
+def _example_value_written(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "give omar access to Salesforce", "assign the Zoom app": a name in capitals the step
+    writes that one string input's description gives as an example of its values
+    ("Application label, e.g. Salesforce, Zoom, GitHub") is that input's value, as the
+    example is spelled in the step (another example is the same kind of thing)."""
+    names = re.findall(r"\b[A-Z][\w-]*[a-z][\w-]*\b", text)
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+        if name in taken or "string" not in schema_types(fields) or fields.get("enum"):
+            continue
+        said = [n for n in dict.fromkeys(names) if n.lower() in examples_of(fields)]
+        if len(said) == 1:
+            found[name] = json.dumps(said[0])
+    return found if len(found) == 1 else {}
 
 
 def _numbered_by_last_word(
@@ -17274,6 +17767,16 @@ def _unit_of(word: str) -> str | None:
     return next((unit for unit in _SECONDS_IN if word in (unit, f"{unit}s")), None)
 
 
+def _unit_described(name: str, schema: Mapping[str, Any]) -> str | None:
+    """The unit of a length of time whose name says no unit (`ignore_duration`) and whose
+    description does ("Minutes to ignore for")."""
+    if not {"duration", "length", "period", "timeout", "ttl"} & set(split_identifier(name)):
+        return None
+    said = {u for w in re.findall(r"[a-z]+", str(schema.get("description", "")).lower())
+            if (u := _unit_of(w))}
+    return said.pop() if len(said) == 1 else None
+
+
 def _duration_in_its_unit(
     properties: dict[str, Any], action: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -17285,7 +17788,10 @@ def _duration_in_its_unit(
         for name, schema in properties.items()
         if name not in taken
         and schema_types(unwrap_nullable(schema)) & {"integer", "number"}
-        and (unit := next((u for w in split_identifier(name) if (u := _unit_of(w))), None))
+        and (
+            unit := next((u for w in split_identifier(name) if (u := _unit_of(w))), None)
+            or _unit_described(name, unwrap_nullable(schema))
+        )
     ]
     if len(found) != 1 or len(inputs) != 1:
         return {}

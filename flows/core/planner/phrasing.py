@@ -1163,15 +1163,29 @@ _CONTAINER = re.compile(
     r"^\s*(?:in|of|from|on|inside|within)\s+(?:the\s+|their\s+|its\s+|his\s+|her\s+|"
     r"this\s+|that\s+)?(?:[a-z]+'s\s+)?(?P<container>[a-z_]+)"
     # "in the input list": the list word after the name goes with it
-    r"(?:\s+(?:list|batch|file|csv|array|sheet|spreadsheet|queue|table|export|set|payload)\b)?",
+    r"(?:\s+(?:list|batch|file|csv|array|sheet|spreadsheet|queue|table|export|set|payload)\b"
+    # ("of the Design group", "in the Finance team": a name, then the kind of thing it names)
+    r"|\s+(?:group|team|project|folder|board|channel|department)\b)?",
     re.IGNORECASE,
 )
 #: Words that qualify the noun after "each"/"every" rather than being it.
 _QUALIFIERS = frozenset(
     "new single one other incoming selected active open pending line given remaining".split()
 )
+#: "ignore API-1A2 for 60 minutes", "skip job 42": a verb said of a thing by its code
+_A_TOOL_VERB_ON_A_CODE = re.compile(
+    r"^\W*(?:please\s+)?(?:and\s+|then\s+)*(?P<verb>[a-z]+)\s+(?:(?:(?:issue|the\s+[a-z]+|[a-z]+)\s+)?"
+    r"#?(?-i:[A-Z][A-Z0-9]*-[A-Z0-9]+|\d{2,})\b"
+    # ("ignore it for 30 minutes": for how long, so a doing, not "ignore it")
+    r"|(?:it|them)\s+for\s+(?:\d+|an?|one|two)\s+(?:minutes?|mins?|hours?|days?|weeks?)\b)",
+    re.IGNORECASE,
+)
 _APPROVAL = re.compile(
-    r"\b(?:approv\w*|sign[- ]?off|signs?\s+off|signoff|authori[sz]\w*|human\s+review)\b|"
+    # ("list the authorised bills", "all approved expenses": a state things are in, said
+    # before their noun after a determiner, asks no one to approve)
+    r"\b(?!(?:(?<=\bthe\s)|(?<=\ball\s)|(?<=\bany\s)|(?<=\bonly\s)|(?<=\bthose\s)|"
+    r"(?<=\bthese\s))(?:approved|authori[sz]ed)\s+[a-z]+s\b)"
+    r"(?:approv\w*|sign[- ]?off|signs?\s+off|signoff|authori[sz]\w*|human\s+review)\b|"
     # "have the support lead review it": a person looks at it before it goes on
     r"\b(?:have|get|ask|let)\s+(?:the\s+|a\s+|an\s+|our\s+)?[a-z]+(?:\s+(?:lead|team|manager))?"
     r"\s+(?:to\s+)?review\s+(?:it|this|them|the\s+\w+)\b|"
@@ -2043,6 +2057,15 @@ class PromptReader:
             and assignee_role(sentence) is None
         )
 
+    def _leaves_out(self, text: str) -> bool:
+        """Whether `text` says what not to do ("ignore refunds here"); "ignore API-1A2 for
+        60 minutes" is a step when a tool's own verb is "ignore" and a thing's code
+        follows it."""
+        if not is_exclusion(text):
+            return False
+        done = _A_TOOL_VERB_ON_A_CODE.match(text.strip())
+        return done is None or done["verb"].lower() not in self.tool_verbs
+
     def starts_with_verb(self, text: str) -> bool:
         return bool(self._verb_start.match(text))
 
@@ -2317,7 +2340,7 @@ class PromptReader:
                 sentence = lead_removed
             elif wanted is not None:
                 sentence = wanted
-            elif is_exclusion(sentence) or (
+            elif self._leaves_out(sentence) or (
                 # "Given a URL, fetch the article": what comes with the request, then a step
                 is_context(_GIVEN.sub("", sentence)) and not _APPROVAL.search(sentence)
             ):
@@ -2549,7 +2572,7 @@ class PromptReader:
                     )
                     last_condition, open_check = failed, None
                     continue
-                if is_exclusion(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
+                if self._leaves_out(piece) or is_nothing(_LEADING_FILLER.sub("", piece)):
                     said = sentence_clauses[-1] if sentence_clauses else None
                     if (
                         said is not None

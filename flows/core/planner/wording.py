@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -2290,7 +2291,7 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
         for schema in spec.input_properties().values()
         if isinstance(schema, dict)
         for value in schema.get("enum") or ()
-    }
+    } | examples_given(spec)
     return [
         missing
         for missing, exact, stemmed in asked
@@ -2307,6 +2308,29 @@ def missing_capabilities(step: str, spec: ToolSpec) -> list[MissingCapability]:
 
 
 _SMS = "an SMS / text message"
+#: "Application label, e.g. Salesforce, Zoom, GitHub": the values an input's description
+#: gives as examples
+_EXAMPLES = re.compile(
+    r"\b(?:e\.g\.|eg\.?|for example|such as|like)\s*,?\s*(?P<list>[^;()]+)", re.I
+)
+
+
+def examples_given(spec: ToolSpec) -> set[str]:
+    """The example values the descriptions of a tool's inputs give ("give omar access to
+    Salesforce" with `app`: "Application label, e.g. Salesforce, Zoom, GitHub"), in lower
+    case: a value the tool takes, not a product it lacks."""
+    return {value for schema in spec.input_properties().values() for value in examples_of(schema)}
+
+
+def examples_of(schema: Any) -> set[str]:
+    """The example values one input's description gives, in lower case."""
+    description = schema.get("description") if isinstance(schema, dict) else None
+    found: set[str] = set()
+    for match in _EXAMPLES.finditer(description or ""):
+        for value in re.split(r"\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|and)\s+", match["list"]):
+            if value.strip(" ."):
+                found.add(value.strip(" .").lower())
+    return found
 _ASSIGNING = "assigning something to a person"
 
 
@@ -2415,6 +2439,8 @@ def _capabilities_asked(
     """What `step` asks for, each with the words (as written, and stemmed) a tool offering
     it says: read once per step, however many tools it is weighed against."""
     step = _STORE_NAMED.sub(" ", without_what_is_said(step))
+    # ("open a ticket for refunds@zx.io": an address's words ask for nothing)
+    step = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", " someone ", step)
     # ("check the Mobile App project": a name asks for no text message)
     step = _PLACE_NAMED_IN_CAPITALS.sub(r"the \g<noun>", step)
     step = _SEARCHED_FOR.sub(r"\g<head>", step)
