@@ -230,3 +230,25 @@ def test_a_text_never_goes_to_an_email_address(tools):
     flow = plan("get invoice INV-3 and text the customer that it is overdue", tools)
 
     assert "email" not in steps(flow)["send_sms"]["to"]
+
+
+@pytest.fixture
+def s23_tools():
+    return eval_catalog("registered_walkthrough_s23.json")
+
+
+def test_a_pair_compared_is_the_number_looked_up_for_it(s23_tools):
+    # "if EUR to USD is above 1.10" compared a number asked of the run
+    flow = plan("if GBP/CHF drops below 1.05, post 'GBP weak' to #fx", s23_tools)
+
+    assert _conditions(flow) == ["get_exchange_rate.rate < 1.05"]
+    assert "amount" not in flow.input_schema.get("properties", {})
+
+
+def test_each_of_a_loop_posted_is_what_the_loop_made(s23_tools):
+    # "translate ... into French, German and Spanish and post each" posted the languages
+    flow = plan("translate 'Sale ends today' into Italian and Dutch and post each to #eu", s23_tools)
+
+    post = next(n for n in flow.nodes if getattr(n, "tool", "") == "post_discord_message")
+    assert post.items == "translate_text"
+    assert post.inputs["content"] == "item.translated_text"

@@ -6581,6 +6581,11 @@ class FlowBuilder:
                 # "email each translation": what each call of the loop's tool made
                 or stem(MADE_BY.get(singular(clause.for_each or ""), "-"))
                 == _tool_verb(loop.last_tool.id)
+                # "translate it into French and German and post each to #intl": each one
+                or (
+                    clause.for_each == "one"
+                    and _the_text_made(fields, loop.last_tool.id) is not None
+                )
             )
         )
 
@@ -7538,6 +7543,41 @@ class FlowBuilder:
         if again is None or again.new_input is not None or info.id not in again.expression:
             return None
         return again
+
+    def _number_of_the_values_given(self, condition: Condition) -> ResolvedCondition | None:
+        """ "If EUR to USD is above 1.10": the subject is the values a step was given (the
+        rate lookup's base and quote), so what is compared is that step's one number."""
+        said = compared_with_a_number(condition.text)
+        if said is None or said not in condition.text:
+            return None
+        subject = condition.text[: condition.text.index(said)]
+        # (the codes it writes: "EUR to USD", "USD/JPY goes")
+        words = set(re.findall(r"\b[A-Z][A-Z0-9]+\b|\b[A-Za-z]*\d[\w-]*\b", subject))
+        for node in reversed(self.nodes):
+            info = self.info.get(str(node.get("id", "")))
+            if node.get("type") != "tool" or info is None or info.spec is None:
+                continue
+            given = {
+                value.strip('"').upper()
+                for value in (node.get("inputs") or {}).values()
+                if isinstance(value, str) and value.startswith('"')
+            }
+            if not words or not words <= given:
+                continue
+            numbers = [
+                name
+                for name, schema in info.spec.output_properties().items()
+                if schema_types(schema) & {"number", "integer"}
+            ]
+            if len(numbers) != 1:
+                return None
+            text = f"the {' '.join(split_identifier(numbers[0]))} is {said}"
+            sources = self._sources(for_condition=True)
+            again = resolve_condition(text, sources, negate=condition.negate)
+            if again is None or again.new_input is not None or node["id"] not in again.expression:
+                return None
+            return again
+        return None
 
     def _first_change_before(self, step_id: str) -> str:
         """ "Charge order 5 $50 and ship it; a manager must approve first": the first step
@@ -9412,7 +9452,11 @@ class FlowBuilder:
                 resolved = checked
         if resolved is not None and resolved.new_input is not None:
             # "validate order 4 and if it's over $500, ...": its subtotal, not a run input
-            resolved = self._amount_of_the_step_before(condition) or resolved
+            resolved = (
+                self._amount_of_the_step_before(condition)
+                or self._number_of_the_values_given(condition)
+                or resolved
+            )
         in_arm_teller = None
         if resolved is not None and self._reads_another_step(condition.text, resolved):
             # "if the welcome email fails" where only the lookup's `found` can be read (the
