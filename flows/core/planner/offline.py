@@ -40,6 +40,17 @@ from flows.core.planner.base import (
 )
 from flows.core.planner.catalogue_facts import catalogue_facts
 from flows.core.planner.choices import choice_literals, setting_not_taken, unlisted_choice
+from flows.core.planner.rates import (
+    Conversion,
+    amount_converted,
+    converted_said,
+    converted_value,
+    converter_first,
+    converts_the_pair,
+    given_to_each,
+    pairs_sent,
+    rate_field,
+)
 from flows.core.planner.conditions import (
     ABSENT_STEMS,
     QUANTITY_WORDS,
@@ -613,6 +624,8 @@ class FlowBuilder:
         self.regions = ""  # "states" when two were said side by side ("in CA vs OR")
         #: steps planned to serve another (a lookup of the customer an invoice is for)
         self.helpers: set[str] = set()
+        #: lookups of a rate whose amount converted a value node works out (`_amount_converted`)
+        self.conversions: dict[str, tuple[str, Conversion]] = {}
         #: "if X, stop" gates what follows; off, it is read as "do nothing" (see plan)
         self.stops_allowed = stops_allowed
         self.stops: list[tuple[int, ResolvedCondition, Clause]] = []
@@ -965,6 +978,7 @@ class FlowBuilder:
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         # "get the USD to EUR and USD to GBP rates": one lookup of each pair
         text = _PAIRS_LISTED.sub(_each_pair_looked_up, text)
+        text = pairs_sent(text)  # "post the EUR to USD and GBP to USD rates"
         text = _ROUTED_TO_A_VALUE.sub(self._routed_to_a_value, text)
         text = _AN_ID_SAID_OTHERWISE.sub(self._id_said_otherwise, text)
         # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
@@ -3433,7 +3447,34 @@ class FlowBuilder:
             # "validate these emails: a@x.com, b@x.com": one call for each value written
             return self._map_node(clause, spec, literal_items=written)
         node = self._tool_node(clause, spec)
+        self._amount_converted(clause, spec, node)
         return self._send_after(clause, spec) or node
+
+    def _amount_converted(self, clause: Clause, spec: ToolSpec, lookup: str) -> None:
+        """ "convert 250 USD to EUR", "how much is 100 GBP in USD?": the rate looked up,
+        then a value node works out the amount converted (the answer, or what a step after
+        sends on, see `_sent_on`); the steps after it still attach to the lookup."""
+        conversion = amount_converted(clause.action)
+        rate = rate_field(spec)
+        node = self.nodes[-1] if self.nodes else {}
+        if (
+            conversion is None
+            or rate is None
+            or self.group is not None
+            or node.get("id") != lookup
+            or not converts_the_pair(node.get("inputs") or {}, conversion)
+        ):
+            return
+        value_id = self._unique_id("converted_amount")
+        value = {
+            "id": value_id,
+            "type": "value",
+            "title": f"{conversion.said} in {conversion.target}",
+            "value": converted_value(lookup, rate, conversion),
+        }
+        self._add(value, "value", clause, None)
+        self._advance(Cursor([lookup]))
+        self.conversions[lookup] = (value_id, conversion)
 
     def _send_after(self, clause: Clause, spec: ToolSpec) -> str | None:
         """ "Give me a summary of the text by email": what the step makes is then sent, by
@@ -4898,6 +4939,7 @@ class FlowBuilder:
         ranked = self._record_the_code_names(text, ranked)
         ranked = self._problem_reported(text, ranked)
         ranked = self._made_as_its_kind(written, ranked)
+        ranked = converter_first(written, ranked, self.min_score)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -5968,7 +6010,11 @@ class FlowBuilder:
         template, values = _labelled_lines(upstream, list(fields)[:_RESULT_LINES])
         said = f"{json.dumps(template)}.format([{values}])"
         made = _the_text_made(fields, info.spec.id)
-        if len(texts) == 1 and len(fields) == 1:
+        converted = self.conversions.get(upstream)
+        if converted is not None:
+            # "convert 250 USD to EUR and post it": the amount converted, and the rate
+            said = converted_said(converted[0], converted[1], upstream, info.spec)
+        elif len(texts) == 1 and len(fields) == 1:
             said = f"{upstream}.{texts[0]}"
         elif made is not None:
             # the one text it made ("translate '...' into Spanish and post it": the
@@ -7842,7 +7888,11 @@ class FlowBuilder:
             return self._last_result(spec, sources)
         lines = []
         what = singular(said.group("what").lower()) if said.group("what") else None
-        for info in found:
+        # ("post the EUR to USD and GBP to USD rates": two calls of one tool, each line says
+        # what its call was given, "EUR/USD rate: 1.08")
+        same_tool = len({info.spec.id for info in found if info.spec is not None}) == 1
+        given = given_to_each([self._node_inputs(info.id) for info in found])
+        for info, own in zip(found, given, strict=True):
             assert info.spec is not None
             outputs = info.spec.output_properties()
             # "both totals": each step's total, else its first field
@@ -7852,8 +7902,15 @@ class FlowBuilder:
             if schema_types(schema) != {"string"}:
                 text = f"string({text})"
             label = field_label(name)
-            lines.append(f'"{label}: " + {text}')
+            if same_tool and own:
+                label = f"{own} {label[:1].lower()}{label[1:]}"
+            lines.append(f"{json.dumps(label + ': ')} + {text}")
         return {body: ' + "\\n" + '.join(lines)}
+
+    def _node_inputs(self, node_id: str) -> dict[str, str]:
+        """The inputs the node `node_id` was given, as planned so far."""
+        node = next((n for n in self.nodes if n["id"] == node_id), None)
+        return dict((node or {}).get("inputs") or {})
 
     def _count_of_the_last_list(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
         """ "List the return requests and email the team how many there are": the message

@@ -713,6 +713,13 @@ _HOW_MUCH_TAX_ON = re.compile(
     r"charged\s+|due\s+)?|would\s+(?:there\s+)?be\s+|comes?\s+)?(?:on|for)\b",
     re.IGNORECASE,
 )
+#: "how much is 100 GBP in USD?", "what's 250 EUR in yen": an amount in one currency asked
+#: in another, the conversion ("convert 100 GBP to USD")
+_HOW_MUCH_IN_ANOTHER_CURRENCY = re.compile(
+    r"\b(?i:how\s+much\s+(?:is|are|would\s+be)|what(?:'s|\s+is|\s+are))\s+"
+    r"(?P<amount>\d+(?:\.\d+)?\s?[A-Z]{3}|[$\u20ac\u00a3]\s?\d+(?:\.\d+)?)\s+"
+    r"(?:in|to|into|worth\s+in)\s+(?P<target>[A-Z]{3}|dollars|euros|pounds|yen)\b",
+)
 #: "A re-pipe quote is $3,400 in Ontario, Canada. How much is that with tax?": the tax on the
 #: amount the sentence before states
 _HOW_MUCH_WITH_TAX = re.compile(
@@ -981,6 +988,7 @@ def chat_spelling(text: str) -> str:
         lambda m: f"{m['head']}{m['which'] or ' ones'} are not {m['quality']}", text
     )
     text = _HOW_MUCH_TAX_ON.sub(r"what's the \g<what> on", text)
+    text = _HOW_MUCH_IN_ANOTHER_CURRENCY.sub(r"convert \g<amount> to \g<target>", text)
     text = _HOW_MUCH_WITH_TAX.sub(r"\g<lead>what's the \g<what> on \g<amount>\g<place>?", text)
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)

@@ -1,0 +1,57 @@
+"""Rules for requests known to be planned wrong or refused after the twenty-fourth round (over
+the walkthrough of s23's tools, the round's store, GitHub and tasks tools, and the helpdesk):
+each test states a request the planner got wrong before its rule, and what it plans now."""
+
+from __future__ import annotations
+
+from flows.core.expressions import evaluate
+from flows.core.ir import ValueNode
+from tests.planner.offline_plans import plan
+from tests.planner.registered import eval_catalog, steps
+
+WALKTHROUGH = "registered_walkthrough_s23.json"
+
+
+def _values(flow) -> dict[str, ValueNode]:
+    return {node.id: node for node in flow.nodes if isinstance(node, ValueNode)}
+
+
+def test_an_amount_converted_and_sent_is_the_amount_times_the_rate():
+    # "convert 250 USD to EUR and post it to #finance" posted the rate alone
+    flow = plan("convert 400 GBP to EUR and post it to #treasury", eval_catalog(WALKTHROUGH))
+    assert steps(flow)["get_exchange_rate"] == {"base": '"GBP"', "quote": '"EUR"'}
+    converted = _values(flow)["converted_amount"]
+    assert converted.value["amount"] == "400.0 * double(get_exchange_rate.rate)"
+    content = steps(flow)["post_discord_message"]["content"]
+    rate = {"rate": 1.15, "as_of": "2026-12-04"}
+    amount = evaluate(converted.value["amount"], {"get_exchange_rate": rate})
+    env = {"get_exchange_rate": rate, "converted_amount": {"amount": amount, "rate": 1.15}}
+    assert evaluate(content, env).startswith("400 GBP = 460.00 EUR\nRate: 1.15")
+
+
+def test_an_amount_converted_said_with_a_sign_is_sent_the_same_way():
+    flow = plan("convert 40 EUR into JPY and email it to ana@x.io", eval_catalog(WALKTHROUGH))
+    assert "converted_amount.amount" in steps(flow)["send_email"]["body"]
+
+
+def test_a_question_of_an_amount_in_another_currency_is_answered_by_the_amount_converted():
+    # "How much is 100 GBP in USD?" was refused (no tool's words)
+    for prompt in ("How much is 100 GBP in USD?", "what's 75 CHF in EUR"):
+        flow = plan(prompt, eval_catalog(WALKTHROUGH))
+        converted = _values(flow)["converted_amount"]
+        assert converted.value["amount"].endswith("* double(get_exchange_rate.rate)")
+        # the answer is the run's result: the value node is the flow's one leaf
+        assert not any(converted.id in (n.after or []) for n in flow.nodes)
+
+
+def test_rates_of_two_pairs_sent_are_each_looked_up_and_named_by_their_pair():
+    # "post the EUR to USD and GBP to USD rates to #fx" looked nothing up, and "post both"
+    # said "Rate:" twice
+    flow = plan("post the EUR to USD and GBP to USD rates to #fx", eval_catalog(WALKTHROUGH))
+    rates = [dict(n.inputs) for n in flow.nodes if getattr(n, "tool", None) == "get_exchange_rate"]
+    assert rates == [{"base": '"EUR"', "quote": '"USD"'}, {"base": '"GBP"', "quote": '"USD"'}]
+    content = steps(flow)["post_discord_message"]["content"]
+    env = {"get_exchange_rate": {"rate": 1.08}, "get_exchange_rate_2": {"rate": 1.27}}
+    assert evaluate(content, env) == "EUR/USD rate: 1.08\nGBP/USD rate: 1.27"
+    flow = plan("email me@x.io the USD/JPY and EUR/JPY rates", eval_catalog(WALKTHROUGH))
+    assert "USD/JPY rate: " in steps(flow)["send_email"]["body"]
