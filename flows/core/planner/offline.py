@@ -40,17 +40,6 @@ from flows.core.planner.base import (
 )
 from flows.core.planner.catalogue_facts import catalogue_facts
 from flows.core.planner.choices import choice_literals, setting_not_taken, unlisted_choice
-from flows.core.planner.rates import (
-    Conversion,
-    amount_converted,
-    converted_said,
-    converted_value,
-    converter_first,
-    converts_the_pair,
-    given_to_each,
-    pairs_sent,
-    rate_field,
-)
 from flows.core.planner.conditions import (
     ABSENT_STEMS,
     QUANTITY_WORDS,
@@ -158,6 +147,17 @@ from flows.core.planner.quotes import (
     stops_after_quotes,
     unmasked,
     without_quotes,
+)
+from flows.core.planner.rates import (
+    Conversion,
+    amount_converted,
+    converted_said,
+    converted_value,
+    converter_first,
+    converts_the_pair,
+    given_to_each,
+    pairs_sent,
+    rate_field,
 )
 from flows.core.planner.recipients import (
     EMAIL_ADDRESS,
