@@ -55,3 +55,38 @@ def test_rates_of_two_pairs_sent_are_each_looked_up_and_named_by_their_pair():
     assert evaluate(content, env) == "EUR/USD rate: 1.08\nGBP/USD rate: 1.27"
     flow = plan("email me@x.io the USD/JPY and EUR/JPY rates", eval_catalog(WALKTHROUGH))
     assert "USD/JPY rate: " in steps(flow)["send_email"]["body"]
+
+
+STORE = "registered_round24_store.json"
+GITHUB = "registered_round24_github.json"
+HELPDESK = "registered_round23_helpdesk.json"
+
+
+def test_a_code_after_of_is_what_the_thing_is_of_not_a_place():
+    # "set stock of SOCK-GRN-L to 12" put the SKU into `location` too
+    flow = plan("set stock of TEE-RED-S to 30", eval_catalog(STORE))
+    assert steps(flow)["shopify_inventory_set"] == {"sku": '"TEE-RED-S"', "available": "30"}
+    flow = plan("set the stock of MUG-01 to 5 at Brooklyn Warehouse", eval_catalog(STORE))
+    assert steps(flow)["shopify_inventory_set"]["location"] == '"Brooklyn Warehouse"'
+
+
+def test_a_verb_that_names_an_input_is_done_by_the_tool_that_takes_it():
+    # "label issues 11, 12 and 13 as bug" classified a message asked of the run
+    flow = plan("label issue 8 as wontfix", eval_catalog(GITHUB))
+    assert list(steps(flow)) == ["github_labels_add"]
+    assert steps(flow)["github_labels_add"]["labels"] == '["wontfix"]'
+    assert steps(flow)["github_labels_add"]["number"] == "8"
+    flow = plan("label issues 21, 22 and 23 as bug and urgent in acme/web", eval_catalog(GITHUB))
+    loop = next(n for n in flow.nodes if getattr(n, "tool", None) == "github_labels_add")
+    assert loop.items == "[21, 22, 23]"
+    assert loop.inputs["labels"] == '["bug", "urgent"]'
+
+
+def test_a_reply_asking_whether_says_the_question():
+    # "reply to ticket 42 asking whether the customer tried restarting" asked the run for
+    # the reply's body
+    flow = plan("reply to ticket 77 asking if they cleared the cache", eval_catalog(HELPDESK))
+    assert steps(flow)["zd_ticket_comment"] == {
+        "ticket_id": "77",
+        "body": '"Could you let us know whether you cleared the cache?"',
+    }

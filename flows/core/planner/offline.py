@@ -4940,6 +4940,7 @@ class FlowBuilder:
         ranked = self._problem_reported(text, ranked)
         ranked = self._made_as_its_kind(written, ranked)
         ranked = converter_first(written, ranked, self.min_score)
+        ranked = _verb_names_its_input(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -8282,6 +8283,7 @@ class FlowBuilder:
         literals.update(_subject_said(properties, clause.action or clause.text, literals))
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
+        literals.update(_value_the_verb_names(properties, clause.action or "", literals))
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_whole_number_id(properties, clause.action or "", literals))
@@ -15035,6 +15037,78 @@ def _address_told_of_the_one_named(action: str, candidates: Sequence[Source]) ->
         and [stem(w) for w in split_identifier(source.name)] == [who, "email"]
     }
     return told.pop() if len(told) == 1 else None
+
+
+#: "label issue 11 as bug", "tag ticket 4 as vip": a verb that is the noun of what is given
+_VERB_AS_A_VALUE = re.compile(r"^\W*(?P<verb>[a-z]+)\s+(?P<rest>.*?)\s+as\s+\w", re.IGNORECASE)
+
+
+#: "as bug", "as bug and urgent", "as needs-review": the value after "as", to the end of
+#: the step or a place ("in acme/web")
+_AS_VALUES = re.compile(
+    r"\bas\s+(?P<values>[\w-]+(?:(?:\s*,\s*|\s+and\s+)[\w-]+)*)\s*(?=$|[.;!?]|\s+(?:in|on|for|to)\b)",
+    re.IGNORECASE,
+)
+
+
+def _value_the_verb_names(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "label issue 11 as bug": what follows "as" fills the input the verb names
+    (`labels`: ["bug"]; a `tag`: "bug"), not the thing's noun."""
+    said = _VERB_AS_A_VALUE.match(action)
+    values = _AS_VALUES.search(action)
+    if said is None or values is None:
+        return {}
+    verb = stem(said["verb"].lower())
+    named = [
+        name
+        for name in properties
+        if name not in taken
+        and split_identifier(name)
+        and stem(singular(split_identifier(name)[-1])) == verb
+    ]
+    if len(named) != 1:
+        return {}
+    words = [w for w in re.split(r"\s*,\s*|\s+and\s+", values["values"]) if w]
+    schema = unwrap_nullable(properties[named[0]])
+    if schema_types(schema) == {"array"}:
+        return {named[0]: json.dumps(words)}
+    if schema_types(schema) & {"string"} and len(words) == 1:
+        return {named[0]: json.dumps(words[0])}
+    return {}
+
+
+def _verb_names_its_input(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "label issues 11, 12 and 13 as bug": the one tool that changes something and takes
+    an input the verb names (`labels`), and whose words name the thing the step works on
+    ("issue"), does it; a tool whose verb is only like it (classify_ticket, "label" a
+    synonym of "classify") gives no label to anything."""
+    said = _VERB_AS_A_VALUE.match(text)
+    if said is None or not ranked:
+        return ranked
+    verb = stem(said["verb"].lower())
+    things = {stem(singular(w)) for w in re.findall(r"[a-z]+", said["rest"].lower())}
+    taking = [
+        pair
+        for pair in ranked
+        if acts(pair[1].spec)
+        and any(
+            stem(singular(split_identifier(name)[-1])) == verb
+            for name in pair[1].spec.required_inputs()
+            if split_identifier(name)
+        )
+        and things
+        & {
+            stem(singular(w))
+            for w in split_identifier(pair[1].spec.id) + split_identifier(pair[1].spec.description)
+        }
+    ]
+    if len(taking) != 1 or taking[0] is ranked[0]:
+        return ranked
+    return [(ranked[0][0], taking[0][1]), *[p for p in ranked if p is not taking[0]]]
 
 
 def _literal_verb_first(
