@@ -5177,7 +5177,8 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
         elif asked is not None:
             # "reply ... asking whether they tried restarting": the question, put to them
             question = said_to_them(asked.group("asked"), text)
-            found.append(("message", f"Could you let us know whether {question[:1].lower()}{question[1:]}?"))
+            question = question[:1].lower() + question[1:]
+            found.append(("message", f"Could you let us know whether {question}?"))
     return found
 
 
