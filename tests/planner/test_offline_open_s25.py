@@ -90,3 +90,33 @@ def test_a_reply_asking_whether_says_the_question():
         "ticket_id": "77",
         "body": '"Could you let us know whether you cleared the cache?"',
     }
+
+
+def test_things_made_for_people_listed_are_one_each_assigned_to_each():
+    # "create tasks for ann, bob and cy to review the Q4 budget" was refused ("cy to review
+    # the Q4 budget" read as a step)
+    for prompt in (
+        "create tasks for dev, kim and lu to update the roadmap",
+        "make a task for each of dev, kim and lu to update the roadmap",
+    ):
+        flow = plan(prompt, eval_catalog(WALKTHROUGH))
+        loop = next(n for n in flow.nodes if getattr(n, "tool", None) == "create_task")
+        assert loop.items == '["dev", "kim", "lu"]'
+        assert loop.inputs == {"title": '"Update the roadmap"', "assignee": "item"}
+
+
+def test_a_day_said_without_its_year_is_asked_of_the_run_not_dropped():
+    # "create a task called Renew domain, assign it to maria, due Dec 15" dropped the date
+    flow = plan(
+        "create a task called Pay the rent, assign it to omar, due Jan 3", eval_catalog(WALKTHROUGH)
+    )
+    assert steps(flow)["create_task"] == {
+        "title": '"Pay the rent"',
+        "assignee": '"omar"',
+        "due_date": "input.due_date",
+    }
+    assert "Jan 3" in flow.input_schema["properties"]["due_date"]["description"]
+    flow = plan("create a task for omar to pay the rent by friday", eval_catalog(WALKTHROUGH))
+    assert steps(flow)["create_task"]["due_date"] == "input.due_date"
+    flow = plan("create a task for omar to pay the rent by 2027-01-03", eval_catalog(WALKTHROUGH))
+    assert steps(flow)["create_task"]["due_date"] == '"2027-01-03"'

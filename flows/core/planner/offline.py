@@ -768,6 +768,7 @@ class FlowBuilder:
         text = _HAS_NO_ACCOUNT.sub(_not_found, text)
         # "take a list of orders and charge each one": each order
         text = _EACH_ONE_OF_A_LIST.sub(_each_one_of_the_list, text)
+        text = _THINGS_FOR_PEOPLE_LISTED.sub(self._one_for_each_assignee, text)
         text = _HANDLES_LISTED.sub(self._handles_listed, text)
         text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
@@ -1545,6 +1546,24 @@ class FlowBuilder:
             # ("..., add tax for Texas": the step works on that amount, said after it)
             return f"{match['lead']}{first[0]} on {match['amount']}{rest[first.end() :]}"
         return match[0]
+
+    def _one_for_each_assignee(self, match: re.Match[str]) -> str:
+        """ "create tasks for ann, bob and cy to review the Q4 budget": people listed for a
+        thing a tool that takes an assignee makes are one thing each, assigned to each (the
+        last name was read as a step, "cy to review ...")."""
+        names = _names_listed(match["list"])
+        makers = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and _takes_an_assignee(spec)
+            and stem(singular(match["noun"].lower()))
+            in {stem(w) for w in split_identifier(spec.id) + split_identifier(spec.description)}
+        ]
+        if len(names) < 2 or not makers or any(n.lower() in STOP_WORDS for n in names):
+            return match.group(0)
+        self.listed_items["assignee"] = names
+        return f"{match['verb']} a {singular(match['noun'].lower())} for each assignee"
 
     def _handles_listed(self, match: re.Match[str]) -> str:
         """ "give figma seats to alee, bnguyen and cortiz": sign-in names listed for a tool
@@ -5289,6 +5308,7 @@ class FlowBuilder:
             inputs = self._decision_told(clause, spec, inputs, predecessors.exits, node_id)
             inputs = self._notice(clause, spec, inputs)
             inputs = self._currency_known(spec, inputs)
+            inputs = self._day_said_without_its_year(clause, spec, inputs)
         node = {
             "id": node_id,
             "type": "tool",
@@ -5330,6 +5350,29 @@ class FlowBuilder:
             return None
         said = next((n for n in _said_inputs(spec.input_properties()) if n not in literals), None)
         return (said, told) if said is not None else None
+
+    def _day_said_without_its_year(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "a task ..., due Dec 15", "due friday": a day the step gives a date input by,
+        which no date written out says (no year; a day of the week): the run is asked for
+        the date, its description quoting the words, rather than the date dropped."""
+        for name, schema in spec.input_properties().items():
+            words = split_identifier(name)
+            if name in inputs or not _takes_a_day(schema, words):
+                continue
+            said = _DAY_WITHOUT_ITS_YEAR.search(clause.action or clause.text)
+            lead = said["lead"].lower() if said is not None else ""
+            if said is None or (lead not in ("by", "on") and stem(lead) != stem(words[0])):
+                continue
+            field = self._new_input(name, schema, spec)
+            described = f"{field_label(name)}: the request said {said['day']!r}"
+            self.input_properties[field] = {
+                **self.input_properties[field],
+                "description": described,
+            }
+            inputs = {**inputs, name: f"input.{field}"}
+        return inputs
 
     def _currency_known(self, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "The VAT for Germany, then charge the total": a charge whose currency neither the
@@ -10311,6 +10354,29 @@ def _subject_said(
     return {}
 
 
+#: "due Dec 15", "by friday", "due tomorrow": a day said without its year
+_DAY_WITHOUT_ITS_YEAR = re.compile(
+    r"\b(?P<lead>[a-z]+)\s+(?:on\s+|by\s+)?(?P<day>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|"
+    r"oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|tomorrow|(?:next\s+)?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b(?!,?\s+20\d\d)",
+    re.IGNORECASE,
+)
+
+
+def _takes_an_assignee(spec: ToolSpec) -> bool:
+    """Whether the tool takes whom the thing is for (`assignee`, `assigned_to`)."""
+    return any(
+        {"assignee", "assigned"} & set(split_identifier(name)) for name in spec.input_properties()
+    )
+
+
+def _takes_a_day(schema: Mapping[str, Any], words: Sequence[str]) -> bool:
+    """Whether an input takes a day (`due_date`, a string of format date)."""
+    plain = unwrap_nullable(schema)
+    return plain.get("format") == "date" or (len(words) == 2 and words[1] == "date")
+
+
 def _date_after_its_word(
     properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
 ) -> dict[str, str]:
@@ -10810,6 +10876,14 @@ def _if_it_is_over(match: re.Match[str]) -> str:
 
 #: "send each a welcome email": "each" is each of them (not a loop over "a")
 _EACH_BEFORE_AN_ARTICLE = re.compile(r"\beach(?=\s+(?:a|an)\s)", re.IGNORECASE)
+#: "create tasks for ann, bob and cy to review ...": a thing made for people listed, and what
+#: each is to do
+_THINGS_FOR_PEOPLE_LISTED = re.compile(
+    r"\b(?P<verb>create|make|add|open|set\s+up)\s+(?:an?\s+|one\s+)?(?P<noun>[a-z]+)\s+for\s+"
+    r"(?:each\s+of\s+)?(?P<list>[a-z][a-z0-9._-]+(?:\s*,\s*[a-z][a-z0-9._-]+)*\s*,?\s+and\s+"
+    r"[a-z][a-z0-9._-]+)(?=\s+to\s+[a-z])",
+    re.IGNORECASE,
+)
 #: "to alee, bnguyen and cortiz": words listed at the end of a step, after "to" or "for"
 _HANDLES_LISTED = re.compile(
     r"\b(?P<prep>to|for)\s+(?P<list>[a-z][a-z0-9._-]+(?:\s*,\s*[a-z][a-z0-9._-]+)*\s*,?\s+and\s+"

@@ -2264,6 +2264,15 @@ TASK_TO_DO = re.compile(
 )
 
 
+#: "create a task called Pay the rent, due ...": a title said unquoted after its verb, to a
+#: comma or to what the step says of the task next
+_TASK_CALLED = re.compile(
+    r"\b(?:a|an|the|new)\s+(?:task|todo|to-do|chore|card|action\s+item)\s+(?:called|titled|"
+    r"named)\s+(?P<what>[^,;\"']+?)(?=\s*(?:[,;]|$|\s+(?:and\s+assign|assigned|for|due|by)\b))",
+    re.IGNORECASE,
+)
+
+
 def without_what_is_said(step: str) -> str:
     """ "email the customer to say their refund is being processed" -> "email the
     customer": what a message says asks for no step, and nothing of the tool sending it;
@@ -2271,6 +2280,8 @@ def without_what_is_said(step: str) -> str:
     task = TASK_TO_DO.search(step)
     if task is not None:
         step = step[: task.start("what")].rstrip()[: -len("to")].rstrip()
+    # ("create a task called Pay the rent": its title asks nothing of the tool)
+    step = _TASK_CALLED.sub(lambda m: m[0][: m.start("what") - m.start()].rstrip(), step)
     if not _SENDS_FIRST.match(step.strip()):
         return step
     # ("text them to call the office": what the message asks of them)
