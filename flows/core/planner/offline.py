@@ -5361,9 +5361,17 @@ class FlowBuilder:
             words = split_identifier(name)
             if name in inputs or not _takes_a_day(schema, words):
                 continue
-            said = _DAY_WITHOUT_ITS_YEAR.search(clause.action or clause.text)
-            lead = said["lead"].lower() if said is not None else ""
-            if said is None or (lead not in ("by", "on") and stem(lead) != stem(words[0])):
+            said = next(
+                (
+                    m
+                    for m in _DAY_WITHOUT_ITS_YEAR.finditer(clause.action or clause.text)
+                    if m["prep"]
+                    or m["lead"].lower() in ("by", "on")
+                    or stem(m["lead"].lower()) == stem(words[0])
+                ),
+                None,
+            )
+            if said is None:
                 continue
             field = self._new_input(name, schema, spec)
             described = f"{field_label(name)}: the request said {said['day']!r}"
@@ -10356,7 +10364,7 @@ def _subject_said(
 
 #: "due Dec 15", "by friday", "due tomorrow": a day said without its year
 _DAY_WITHOUT_ITS_YEAR = re.compile(
-    r"\b(?P<lead>[a-z]+)\s+(?:on\s+|by\s+)?(?P<day>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|"
+    r"\b(?P<lead>[a-z]+)\s+(?P<prep>on\s+|by\s+)?(?P<day>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|"
     r"oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|tomorrow|(?:next\s+)?"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b(?!,?\s+20\d\d)",
