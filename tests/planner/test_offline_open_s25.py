@@ -120,3 +120,32 @@ def test_a_day_said_without_its_year_is_asked_of_the_run_not_dropped():
     assert steps(flow)["create_task"]["due_date"] == "input.due_date"
     flow = plan("create a task for omar to pay the rent by 2027-01-03", eval_catalog(WALKTHROUGH))
     assert steps(flow)["create_task"]["due_date"] == '"2027-01-03"'
+
+
+TASKS = "registered_round24_tasks.json"
+
+
+def test_names_listed_after_a_colon_are_one_thing_made_each():
+    # "break task 1209988776655 into subtasks: draft outline, get quotes, book venue" read
+    # the names as steps ("get quotes" refused)
+    for prompt in (
+        "split task 55 into subtasks: write specs, hire a designer, book the room",
+        "add subtasks to task 55: write specs, hire a designer and book the room",
+    ):
+        flow = plan(prompt, eval_catalog(TASKS))
+        loop = next(n for n in flow.nodes if getattr(n, "tool", None) == "asana_subtask_add")
+        assert loop.items == '["write specs", "hire a designer", "book the room"]'
+        assert loop.inputs == {"parent_gid": '"55"', "name": "item"}
+
+
+def test_units_lost_and_taken_off_are_a_negative_change():
+    # "we lost 3 units of MUG-WHT in a breakage, take them off inventory" planned nothing
+    for prompt in (
+        "we damaged 4 units of CUP-BLU in transit, take them off inventory",
+        "take 4 units of CUP-BLU off inventory",
+        "remove 4 units of CUP-BLU from stock",
+    ):
+        flow = plan(prompt, eval_catalog(STORE))
+        assert steps(flow)["shopify_inventory_adjust"] == {"sku": '"CUP-BLU"', "delta": "-4"}
+    flow = plan("add 10 units of CUP-BLU to stock", eval_catalog(STORE))
+    assert steps(flow)["shopify_inventory_adjust"]["delta"] == "10"

@@ -909,6 +909,7 @@ class FlowBuilder:
             lambda m: f"{m['lead']}each of these{'' if m.string[m.end() :][:1] == ':' else ' '}",
             text,
         )
+        text = _NAMES_OF_THINGS_LISTED.sub(self._each_thing_named, text)
         text = _EACH_OF_QUOTES_LISTED.sub(self._each_of_quotes_listed, text)
         # ("for each of routes R-1, R-2, R-3 check ...": for each route in them)
         text = _EACH_OF_THINGS_CODED.sub(lambda m: f"for each {singular(m['noun'])} in ", text)
@@ -1096,6 +1097,24 @@ class FlowBuilder:
             if (noun := _id_noun_of_prefix(name, schema, prefixes)) is not None
         }
         return nouns.pop() if len(nouns) == 1 else None
+
+    def _each_thing_named(self, match: re.Match[str]) -> str:
+        """ "break task 1209 into subtasks: draft outline, get quotes, book venue", "add
+        subtasks to task 1209: ...": the names listed after the colon are the things a tool
+        that makes one (`asana_subtask_add`) makes, one each under the thing said (they were
+        read as steps: "get quotes", "book venue")."""
+        noun = singular((match["noun"] or match["noun2"]).lower())
+        names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["list"])]
+        makers = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec) and noun in split_identifier(spec.id)
+        ]
+        if len(makers) != 1 or len(names) < 2 or not all(names):
+            return match.group(0)
+        self.listed_items[noun] = names
+        where = match["where"] or match["where2"]
+        return f"add a {noun} {match['prep'] or 'to'} {where} for each {noun}{match['end']}"
 
     def _each_of_quotes_listed(self, match: re.Match[str]) -> str:
         """ "run sentiment on each of these reviews: 'love it', 'too salty'": each quoted
@@ -8335,6 +8354,7 @@ class FlowBuilder:
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_value_the_verb_names(properties, clause.action or "", literals))
+        literals.update(_signed_change(properties, clause.action or "", literals))
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_whole_number_id(properties, clause.action or "", literals))
@@ -15125,6 +15145,39 @@ def _address_told_of_the_one_named(action: str, candidates: Sequence[Source]) ->
 _VERB_AS_A_VALUE = re.compile(r"^\W*(?P<verb>[a-z]+)\s+(?P<rest>.*?)\s+as\s+\w", re.IGNORECASE)
 
 
+#: "remove 3 units of MUG-WHT", "add 12 units", "reduce the stock of MUG-WHT by 3": a count
+#: that a step takes away or adds
+_COUNT_CHANGED = re.compile(
+    r"^\W*(?P<verb>remove|subtract|deduct|reduce|decrease|lower|add|increase|raise)\b"
+    r"(?:.*?\bby\s+(?P<by>\d+)\b|\s+(?P<count>\d+)\s+(?:units?|pieces?|items?|of)\b)",
+    re.IGNORECASE,
+)
+_TAKES_AWAY = frozenset({"remove", "subtract", "deduct", "reduce", "decrease", "lower"})
+
+
+def _signed_change(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "remove 3 units of MUG-WHT from inventory": the one whole-number input of a change
+    said to be negative when it removes ("Units to add (positive) or remove (negative)")
+    is minus the count taken away, or the count added."""
+    said = _COUNT_CHANGED.match(action)
+    if said is None:
+        return {}
+    signed = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and schema_types(unwrap_nullable(schema)) & {"integer", "number"}
+        and re.search(r"\bnegative\b", str(unwrap_nullable(schema).get("description", "")), re.I)
+    ]
+    if len(signed) != 1:
+        return {}
+    count = int(said["by"] or said["count"])
+    away = said["verb"].lower() in _TAKES_AWAY
+    return {signed[0]: str(-count if away else count)}
+
+
 #: "as bug", "as bug and urgent", "as needs-review": the value after "as", to the end of
 #: the step or a place ("in acme/web")
 _AS_VALUES = re.compile(
@@ -15480,6 +15533,15 @@ _EACH_OF_NAMES_LISTED = re.compile(
     rf"(?P<list>{_A_LISTED_NAME}(?:\s*,\s*(?:and\s+|&\s+)?{_A_LISTED_NAME})*"
     rf"(?:\s*,?\s+(?:and|&)\s+{_A_LISTED_NAME})?)"
     r"(?P<end>\s*(?:[.;!?\n]|$))",
+    re.IGNORECASE,
+)
+#: "break task 1209 into subtasks: a, b, c", "add subtasks to task 1209: a, b and c": names
+#: of things to make under a thing, listed after a colon to the end of the sentence
+_NAMES_OF_THINGS_LISTED = re.compile(
+    r"\b(?:(?:break|split|divide)\s+(?P<where>(?:the\s+)?[a-z]+\s+[\w-]+)\s+(?:up\s+)?into\s+"
+    r"(?P<noun>[a-z]+s)|(?:add|create|make)\s+(?P<noun2>[a-z]+s)\s+(?P<prep>to|under|for|on)\s+"
+    r"(?P<where2>(?:the\s+)?[a-z]+\s+[\w-]+))\s*:\s*"
+    r"(?P<list>[a-z][\w' -]*(?:\s*,\s*(?:and\s+)?[a-z][\w' -]*)+)(?P<end>\s*(?:[.;!?\n]|$))",
     re.IGNORECASE,
 )
 _EACH_OF_QUOTES_LISTED = re.compile(

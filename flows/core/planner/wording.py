@@ -720,6 +720,19 @@ _HOW_MUCH_IN_ANOTHER_CURRENCY = re.compile(
     r"(?P<amount>\d+(?:\.\d+)?\s?[A-Z]{3}|[$\u20ac\u00a3]\s?\d+(?:\.\d+)?)\s+"
     r"(?:in|to|into|worth\s+in)\s+(?P<target>[A-Z]{3}|dollars|euros|pounds|yen)\b",
 )
+#: "we lost 3 units of MUG-WHT in a breakage, take them off inventory": the units lost are
+#: what is removed ("take ... off" is "remove ... from")
+_LOST_THEN_TAKEN_OFF = re.compile(
+    r"\b(?:we\s+|i\s+)?(?:lost|broke|damaged|destroyed|wrote\s+off)\s+(?P<what>\d+\s+"
+    r"(?:units?|pieces?|items?)\s+of\s+[\w-]+)(?P<why>[^,.;]*?)\s*[,.;]\s*(?:so\s+)?(?:please\s+)?"
+    r"(?:take|remove)\s+(?:them|those|these|it)\s+(?:off|out\s+of|from)\s+",
+    re.IGNORECASE,
+)
+#: "take 3 units of MUG-WHT off inventory": removed from it
+_TAKEN_OFF = re.compile(
+    r"\btake\s+(?P<what>\d+\s+(?:units?|pieces?|items?)\s+of\s+[\w-]+)\s+(?:off|out\s+of)\s+",
+    re.IGNORECASE,
+)
 #: "A re-pipe quote is $3,400 in Ontario, Canada. How much is that with tax?": the tax on the
 #: amount the sentence before states
 _HOW_MUCH_WITH_TAX = re.compile(
@@ -988,6 +1001,8 @@ def chat_spelling(text: str) -> str:
         lambda m: f"{m['head']}{m['which'] or ' ones'} are not {m['quality']}", text
     )
     text = _HOW_MUCH_TAX_ON.sub(r"what's the \g<what> on", text)
+    text = _LOST_THEN_TAKEN_OFF.sub(r"remove \g<what> from ", text)
+    text = _TAKEN_OFF.sub(r"remove \g<what> from ", text)
     text = _HOW_MUCH_IN_ANOTHER_CURRENCY.sub(r"convert \g<amount> to \g<target>", text)
     text = _HOW_MUCH_WITH_TAX.sub(r"\g<lead>what's the \g<what> on \g<amount>\g<place>?", text)
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
