@@ -8411,6 +8411,7 @@ class FlowBuilder:
         if self.heading:
             # "New order ORD-500 for 3 x MUG-1. Validate it": the lines the heading writes
             literals.update(_order_lines_written(properties, self.heading, literals))
+        literals.update(_thing_by_its_number(properties, clause.action or "", literals))
         literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_supplier_named_after_from(properties, clause.action, literals))
@@ -15143,6 +15144,44 @@ def _address_told_of_the_one_named(action: str, candidates: Sequence[Source]) ->
 
 #: "label issue 11 as bug", "tag ticket 4 as vip": a verb that is the noun of what is given
 _VERB_AS_A_VALUE = re.compile(r"^\W*(?P<verb>[a-z]+)\s+(?P<rest>.*?)\s+as\s+\w", re.IGNORECASE)
+
+
+#: "to task 55", "under project #12": a thing said by its number after a preposition
+_THING_NUMBERED = re.compile(
+    r"\b(?:to|under|on|for|of|into|in)\s+(?:the\s+)?(?P<thing>[a-z]+)\s+#?(?P<n>\d+)\b(?![.,:/-]?\d)",
+    re.IGNORECASE,
+)
+_ID_ENDS = frozenset({"id", "gid", "key", "number", "no"})
+
+
+def _thing_by_its_number(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "add a subtask to task 55": the one id input nothing filled whose name or
+    description names the thing said before the number (`parent_gid`, "Gid of the parent
+    task") takes the number, as text or a whole number as it is typed."""
+    for said in _THING_NUMBERED.finditer(action):
+        thing = stem(said["thing"].lower())
+        wanted = [
+            name
+            for name, schema in properties.items()
+            if name not in taken
+            and split_identifier(name)[-1:]
+            and split_identifier(name)[-1] in _ID_ENDS
+            and thing
+            in {
+                stem(w)
+                for w in split_identifier(name)
+                + split_identifier(str(unwrap_nullable(schema).get("description") or ""))
+            }
+        ]
+        if len(wanted) != 1:
+            continue
+        types = schema_types(unwrap_nullable(properties[wanted[0]]))
+        if types & {"integer", "number"}:
+            return {wanted[0]: said["n"]}
+        return {wanted[0]: json.dumps(said["n"])} if "string" in types else {}
+    return {}
 
 
 #: "remove 3 units of MUG-WHT", "add 12 units", "reduce the stock of MUG-WHT by 3": a count
