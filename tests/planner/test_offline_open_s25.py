@@ -29,9 +29,15 @@ def test_an_amount_converted_and_sent_is_the_amount_times_the_rate():
     assert evaluate(content, env).startswith("400 GBP = 460.00 EUR\nRate: 1.15")
 
 
-def test_an_amount_converted_said_with_a_sign_is_sent_the_same_way():
-    flow = plan("convert 40 EUR into JPY and email it to ana@x.io", eval_catalog(WALKTHROUGH))
-    assert "converted_amount.amount" in steps(flow)["send_email"]["body"]
+def test_an_amount_converted_said_with_a_sign_or_a_name_is_sent_the_same_way():
+    for prompt in (
+        "convert 40 EUR into JPY and email it to ana@x.io",
+        "convert \u20ac40 to JPY and email it to ana@x.io",
+        "convert 40 euros to yen and email it to ana@x.io",
+    ):
+        flow = plan(prompt, eval_catalog(WALKTHROUGH))
+        assert steps(flow)["get_exchange_rate"] == {"base": '"EUR"', "quote": '"JPY"'}
+        assert "converted_amount.amount" in steps(flow)["send_email"]["body"]
 
 
 def test_a_question_of_an_amount_in_another_currency_is_answered_by_the_amount_converted():

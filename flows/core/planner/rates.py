@@ -29,8 +29,8 @@ _NAMES = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "yen": "JPY"}
 #: it is converted into
 _AMOUNT_CONVERTED = re.compile(
     r"(?:(?P<sign>[$\u20ac\u00a3\u00a5])\s?(?P<signed>\d+(?:\.\d+)?)|(?P<amount>\d+(?:\.\d+)?)"
-    r"\s?(?P<base>[A-Z]{3})\b)\s+(?:to|into|in)\s+(?P<target>[A-Z]{3}\b|(?i:dollars|euros|"
-    r"pounds|yen)\b)"
+    r"\s?(?P<base>[A-Z]{3}\b|(?i:dollars|euros|pounds|yen)\b))\s+(?:to|into|in)\s+"
+    r"(?P<target>[A-Z]{3}\b|(?i:dollars|euros|pounds|yen)\b)"
 )
 #: "post the EUR to USD and GBP to USD rates to #fx": two pairs sent, each looked up first
 _PAIRS_SENT = re.compile(
@@ -61,6 +61,7 @@ def amount_converted(text: str) -> Conversion | None:
     if match is None:
         return None
     base = _SIGNS[match["sign"]] if match["sign"] else match["base"]
+    base = _NAMES.get(base.lower(), base)
     target = _NAMES.get(match["target"].lower(), match["target"])
     amount = match["signed"] or match["amount"]
     return Conversion(amount, base, target) if base != target else None

@@ -720,6 +720,14 @@ _HOW_MUCH_IN_ANOTHER_CURRENCY = re.compile(
     r"(?P<amount>\d+(?:\.\d+)?\s?[A-Z]{3}|[$\u20ac\u00a3]\s?\d+(?:\.\d+)?)\s+"
     r"(?:in|to|into|worth\s+in)\s+(?P<target>[A-Z]{3}|dollars|euros|pounds|yen)\b",
 )
+#: "convert $40 to GBP": the amount in the code its sign stands for ("40 USD"), which the
+#: lookup of the pair takes
+_SIGNED_AMOUNT_CONVERTED = re.compile(
+    r"\b(?P<verb>convert|change|exchange)\s+(?P<sign>[$\u20ac\u00a3])\s?(?P<n>\d+(?:\.\d+)?)"
+    r"(?=\s+(?:to|into|in)\s+[A-Z]{3}\b)",
+    re.IGNORECASE,
+)
+_SIGN_CODES = {"$": "USD", "\u20ac": "EUR", "\u00a3": "GBP"}
 #: "we lost 3 units of MUG-WHT in a breakage, take them off inventory": the units lost are
 #: what is removed ("take ... off" is "remove ... from")
 _LOST_THEN_TAKEN_OFF = re.compile(
@@ -1004,6 +1012,9 @@ def chat_spelling(text: str) -> str:
     text = _LOST_THEN_TAKEN_OFF.sub(r"remove \g<what> from ", text)
     text = _TAKEN_OFF.sub(r"remove \g<what> from ", text)
     text = _HOW_MUCH_IN_ANOTHER_CURRENCY.sub(r"convert \g<amount> to \g<target>", text)
+    text = _SIGNED_AMOUNT_CONVERTED.sub(
+        lambda m: f"{m['verb']} {m['n']} {_SIGN_CODES[m['sign']]}", text
+    )
     text = _HOW_MUCH_WITH_TAX.sub(r"\g<lead>what's the \g<what> on \g<amount>\g<place>?", text)
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
