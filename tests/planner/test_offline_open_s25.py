@@ -4,8 +4,12 @@ each test states a request the planner got wrong before its rule, and what it pl
 
 from __future__ import annotations
 
+import asyncio
+
+from flows.core.engine import Engine
 from flows.core.expressions import evaluate
 from flows.core.ir import ValueNode
+from flows.core.tools import FunctionTool, InMemoryCatalog
 from tests.planner.offline_plans import plan
 from tests.planner.registered import eval_catalog, steps
 
@@ -21,7 +25,9 @@ def test_an_amount_converted_and_sent_is_the_amount_times_the_rate():
     flow = plan("convert 400 GBP to EUR and post it to #treasury", eval_catalog(WALKTHROUGH))
     assert steps(flow)["get_exchange_rate"] == {"base": '"GBP"', "quote": '"EUR"'}
     converted = _values(flow)["converted_amount"]
-    assert converted.value["amount"] == "400.0 * double(get_exchange_rate.rate)"
+    assert converted.value["amount"] == (
+        "math.round(400.0 * double(get_exchange_rate.rate) * 100.0) / 100.0"
+    )
     content = steps(flow)["post_discord_message"]["content"]
     rate = {"rate": 1.15, "as_of": "2026-12-04"}
     amount = evaluate(converted.value["amount"], {"get_exchange_rate": rate})
@@ -45,9 +51,24 @@ def test_a_question_of_an_amount_in_another_currency_is_answered_by_the_amount_c
     for prompt in ("How much is 100 GBP in USD?", "what's 75 CHF in EUR"):
         flow = plan(prompt, eval_catalog(WALKTHROUGH))
         converted = _values(flow)["converted_amount"]
-        assert converted.value["amount"].endswith("* double(get_exchange_rate.rate)")
+        assert "* double(get_exchange_rate.rate)" in converted.value["amount"]
         # the answer is the run's result: the value node is the flow's one leaf
         assert not any(converted.id in (n.after or []) for n in flow.nodes)
+
+
+def test_the_answer_of_a_conversion_is_the_runs_result():
+    # Given the plan of the question, and a rate tool that says 1.2735
+    flow = plan("how much is 100 GBP in USD?", eval_catalog(WALKTHROUGH))
+    spec = eval_catalog(WALKTHROUGH).get("get_exchange_rate").spec
+    tools = InMemoryCatalog([FunctionTool(spec, lambda **_: {"rate": 1.2735}, inline=True)])
+    # When it runs
+    engine = Engine(tools)
+    result = asyncio.run(engine.run(engine.compile(flow), {}, run_id="o25"))
+    # Then its result is the amount converted, in cents
+    assert result.status == "completed"
+    assert result.output == {
+        "converted_amount": {"amount": 127.35, "currency": "USD", "rate": 1.2735}
+    }
 
 
 def test_rates_of_two_pairs_sent_are_each_looked_up_and_named_by_their_pair():

@@ -138,7 +138,9 @@ def converts_the_pair(inputs: Mapping[str, str], conversion: Conversion) -> bool
 def converted_value(lookup: str, rate: str, conversion: Conversion) -> dict[str, str]:
     """The value node's fields: the amount converted, its currency and the rate used."""
     return {
-        "amount": f"{float(conversion.amount)!r} * double({lookup}.{rate})",
+        # (in cents: the answer to "how much is 100 GBP in USD?" is 127.35, not 127.3499...)
+        "amount": f"math.round({float(conversion.amount)!r} * double({lookup}.{rate}) * 100.0)"
+        " / 100.0",
         "currency": json.dumps(conversion.target),
         "rate": f"{lookup}.{rate}",
     }
