@@ -176,3 +176,14 @@ def test_units_lost_and_taken_off_are_a_negative_change():
         assert steps(flow)["shopify_inventory_adjust"] == {"sku": '"CUP-BLU"', "delta": "-4"}
     flow = plan("add 10 units of CUP-BLU to stock", eval_catalog(STORE))
     assert steps(flow)["shopify_inventory_adjust"]["delta"] == "10"
+
+
+def test_a_thing_added_as_a_listed_value_goes_to_the_tool_that_lists_it():
+    # "Add tom@school.edu to MATH-300 as a TA" created a demo shipment ("add" is create)
+    school = eval_catalog("registered_round8_school.json")
+    flow = plan("add li@school.edu to CHEM-210 as an observer", school)
+    assert steps(flow)["canvas.enroll"] == {
+        "course_id": '"CHEM-210"',
+        "student_email": '"li@school.edu"',
+        "role": '"observer"',
+    }

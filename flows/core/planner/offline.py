@@ -4979,6 +4979,7 @@ class FlowBuilder:
         ranked = self._made_as_its_kind(written, ranked)
         ranked = converter_first(written, ranked, self.min_score)
         ranked = _verb_names_its_input(text, ranked)
+        ranked = _added_as_a_listed_value(text, ranked)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -15283,6 +15284,38 @@ def _verb_names_its_input(
     if len(taking) != 1 or taking[0] is ranked[0]:
         return ranked
     return [(ranked[0][0], taking[0][1]), *[p for p in ranked if p is not taking[0]]]
+
+
+#: "add tom@school.edu to MATH-300 as a TA": the role, kind or level a thing is added as
+_ADDED_AS = re.compile(
+    r"^\W*(?P<verb>add|put|bring|sign\s+up|set\s+up|make)\b.*?\bas\s+(?:an?\s+)?(?P<value>[\w-]+)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _added_as_a_listed_value(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "add tom@school.edu to MATH-300 as a TA": when the best tools share only the verb
+    with the step, the one tool that changes something and lists what it is added as
+    among an input's values (`role`: student, ta, observer) does it (a shipment or a
+    ticket was created for "add")."""
+    said = _ADDED_AS.match(text)
+    if said is None or not ranked:
+        return ranked
+    verb = said["verb"].split()[0].lower()
+    if any(_matched_beside(item, verb) for score, item in ranked if score >= ranked[0][0]):
+        return ranked
+    value = said["value"].lower()
+    taking = [
+        pair
+        for pair in ranked
+        if acts(pair[1].spec) and _listed_input_value(pair[1].spec, {value}) is not None
+    ]
+    if len(taking) != 1 or taking[0] is ranked[0]:
+        return ranked
+    score = max(ranked[0][0], MIN_TOOL_SCORE)
+    return [(score, taking[0][1]), *[p for p in ranked if p is not taking[0]]]
 
 
 def _literal_verb_first(
