@@ -10403,7 +10403,7 @@ def _takes_an_assignee(spec: ToolSpec) -> bool:
 
 def _takes_a_day(schema: Mapping[str, Any], words: Sequence[str]) -> bool:
     """Whether an input takes a day (`due_date`, a string of format date)."""
-    plain = unwrap_nullable(schema)
+    plain = unwrap_nullable(dict(schema))
     return plain.get("format") == "date" or (len(words) == 2 and words[1] == "date")
 
 
