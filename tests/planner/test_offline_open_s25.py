@@ -187,3 +187,15 @@ def test_a_thing_added_as_a_listed_value_goes_to_the_tool_that_lists_it():
         "student_email": '"li@school.edu"',
         "role": '"observer"',
     }
+
+
+def test_a_value_a_tool_lists_breaks_a_tie_no_tool_scores_enough_for():
+    # "order blood work for applications APP-1, APP-2 and APP-3" was refused: "order" tied
+    # the exam with validate_order, too low for either
+    flow = plan(
+        "order a full workup for applications APP-7 and APP-8",
+        eval_catalog("registered_round21_underwriting.json"),
+    )
+    loop = next(n for n in flow.nodes if getattr(n, "tool", None) == "uw_request_medical_exam")
+    assert loop.items == '["APP-7", "APP-8"]'
+    assert loop.inputs["exam_type"] == '"full"'

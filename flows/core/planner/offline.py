@@ -4980,6 +4980,7 @@ class FlowBuilder:
         ranked = converter_first(written, ranked, self.min_score)
         ranked = _verb_names_its_input(text, ranked)
         ranked = _added_as_a_listed_value(text, ranked)
+        ranked = _a_listed_value_breaks_a_low_tie(text, ranked, self.min_score)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -15316,6 +15317,25 @@ def _added_as_a_listed_value(
         return ranked
     score = max(ranked[0][0], MIN_TOOL_SCORE)
     return [(score, taking[0][1]), *[p for p in ranked if p is not taking[0]]]
+
+
+def _a_listed_value_breaks_a_low_tie(
+    text: str, ranked: list[tuple[float, ScoredTool]], min_score: float
+) -> list[tuple[float, ScoredTool]]:
+    """ "order blood work for applications APP-1, ...": when no tool scores enough, the one
+    candidate that changes something and lists a word of the step among an input's values
+    (`exam_type`: blood, full) does it ("order" alone tied it with validate_order)."""
+    if not ranked or ranked[0][0] >= min_score:
+        return ranked
+    words = {w.lower() for w in meaningful(text)} - STOP_WORDS
+    taking = [
+        pair
+        for pair in ranked
+        if pair[0] > 0 and acts(pair[1].spec) and _listed_input_value(pair[1].spec, words)
+    ]
+    if len(taking) != 1:
+        return ranked
+    return [(min_score, taking[0][1]), *[p for p in ranked if p is not taking[0]]]
 
 
 def _literal_verb_first(
