@@ -199,3 +199,13 @@ def test_a_value_a_tool_lists_breaks_a_tie_no_tool_scores_enough_for():
     loop = next(n for n in flow.nodes if getattr(n, "tool", None) == "uw_request_medical_exam")
     assert loop.items == '["APP-7", "APP-8"]'
     assert loop.inputs["exam_type"] == '"full"'
+
+
+def test_how_much_a_thing_is_for_a_count_prices_it():
+    # "how much is the taco bar for 60 people?" was refused, and "price the vegan lunch menu
+    # for 45" asked the run for the menu
+    catering = eval_catalog("registered_round16_catering.json")
+    flow = plan("how much is the bbq buffet for 80 people?", catering)
+    assert steps(flow)["cater_menu_price"] == {"menu": '"bbq buffet"', "headcount": "80"}
+    flow = plan("price the kids brunch menu for 25 people", catering)
+    assert steps(flow)["cater_menu_price"]["menu"] == '"kids brunch"'

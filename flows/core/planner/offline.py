@@ -8357,6 +8357,7 @@ class FlowBuilder:
             literals["subject"] = json.dumps(short)  # not one more run input
         literals.update(_value_the_verb_names(properties, clause.action or "", literals))
         literals.update(_signed_change(properties, clause.action or "", literals))
+        literals.update(_the_thing_priced(spec, clause.action or "", literals))
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_whole_number_id(properties, clause.action or "", literals))
@@ -15184,6 +15185,32 @@ def _thing_by_its_number(
             return {wanted[0]: said["n"]}
         return {wanted[0]: json.dumps(said["n"])} if "string" in types else {}
     return {}
+
+
+#: "price the vegan lunch menu for 45", "the price of the taco bar for 60": what is priced
+_THING_PRICED = re.compile(
+    r"^\W*(?:price|quote)\s+(?:the|a|an|our)\s+(?P<thing>[a-z][a-z' -]*?)\s+for\b"
+    r"|\bprice\s+of\s+(?:the|a|an|our)\s+(?P<thing2>[a-z][a-z' -]*?)\s+for\b",
+    re.IGNORECASE,
+)
+_PRICES_A = re.compile(r"^\W*prices?\s+(?:a|an|the)\s+(?P<noun>[a-z]+)\b", re.IGNORECASE)
+
+
+def _the_thing_priced(spec: ToolSpec, action: str, taken: Mapping[str, str]) -> dict[str, str]:
+    """ "price the vegan lunch menu for 45" over "Price a menu for a headcount": what is
+    priced fills the input named for what the tool prices (`menu`: "vegan lunch"), not one
+    more run input."""
+    said = _THING_PRICED.search(action)
+    prices = _PRICES_A.match(spec.description)
+    if said is None or prices is None:
+        return {}
+    noun = prices["noun"].lower()
+    schema = unwrap_nullable(spec.input_properties().get(noun) or {})
+    if noun in taken or schema_types(schema) != {"string"} or schema.get("enum"):
+        return {}
+    thing = (said["thing"] or said["thing2"]).strip()
+    thing = re.sub(rf"\s+{re.escape(noun)}s?$", "", thing, flags=re.IGNORECASE).strip()
+    return {noun: json.dumps(thing)} if thing and thing.lower() != noun else {}
 
 
 #: "remove 3 units of MUG-WHT", "add 12 units", "reduce the stock of MUG-WHT by 3": a count

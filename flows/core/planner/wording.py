@@ -720,6 +720,12 @@ _HOW_MUCH_IN_ANOTHER_CURRENCY = re.compile(
     r"(?P<amount>\d+(?:\.\d+)?\s?[A-Z]{3}|[$\u20ac\u00a3]\s?\d+(?:\.\d+)?)\s+"
     r"(?:in|to|into|worth\s+in)\s+(?P<target>[A-Z]{3}|dollars|euros|pounds|yen)\b",
 )
+#: "how much is the taco bar for 60 people?": the price of a thing for a count, asked
+_HOW_MUCH_FOR_A_COUNT = re.compile(
+    r"\bhow\s+much\s+(?:is|are|would\s+be|will\s+be)\s+(?P<what>(?:the|a|an)\s+[a-z][a-z' -]*?"
+    r"\s+for\s+\d+)\b",
+    re.IGNORECASE,
+)
 #: "convert $40 to GBP": the amount in the code its sign stands for ("40 USD"), which the
 #: lookup of the pair takes
 _SIGNED_AMOUNT_CONVERTED = re.compile(
@@ -1011,6 +1017,7 @@ def chat_spelling(text: str) -> str:
     text = _HOW_MUCH_TAX_ON.sub(r"what's the \g<what> on", text)
     text = _LOST_THEN_TAKEN_OFF.sub(r"remove \g<what> from ", text)
     text = _TAKEN_OFF.sub(r"remove \g<what> from ", text)
+    text = _HOW_MUCH_FOR_A_COUNT.sub(r"price \g<what>", text)
     text = _HOW_MUCH_IN_ANOTHER_CURRENCY.sub(r"convert \g<amount> to \g<target>", text)
     text = _SIGNED_AMOUNT_CONVERTED.sub(
         lambda m: f"{m['verb']} {m['n']} {_SIGN_CODES[m['sign']]}", text
