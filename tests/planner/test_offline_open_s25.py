@@ -209,3 +209,14 @@ def test_how_much_a_thing_is_for_a_count_prices_it():
     assert steps(flow)["cater_menu_price"] == {"menu": '"bbq buffet"', "headcount": "80"}
     flow = plan("price the kids brunch menu for 25 people", catering)
     assert steps(flow)["cater_menu_price"]["menu"] == '"kids brunch"'
+
+
+def test_the_quote_sent_after_a_price_is_that_price():
+    # "price the vegan lunch menu for 45 and email the quote to ..." was refused: "the
+    # quote" was read as a document to make
+    flow = plan(
+        "price the sushi platter menu for 30 and send the quote to ev@x.io",
+        eval_catalog("registered_round16_catering.json"),
+    )
+    assert steps(flow)["cater_menu_price"] == {"menu": '"sushi platter"', "headcount": "30"}
+    assert "cater_menu_price.total" in steps(flow)["send_email"]["body"]

@@ -769,6 +769,7 @@ class FlowBuilder:
         # "take a list of orders and charge each one": each order
         text = _EACH_ONE_OF_A_LIST.sub(_each_one_of_the_list, text)
         text = _THINGS_FOR_PEOPLE_LISTED.sub(self._one_for_each_assignee, text)
+        text = self._the_quote_made(text)
         text = _HANDLES_LISTED.sub(self._handles_listed, text)
         text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
@@ -1565,6 +1566,17 @@ class FlowBuilder:
             # ("..., add tax for Texas": the step works on that amount, said after it)
             return f"{match['lead']}{first[0]} on {match['amount']}{rest[first.end() :]}"
         return match[0]
+
+    def _the_quote_made(self, text: str) -> str:
+        """ "price the vegan lunch menu for 45 and email the quote to ...": after a step a tool
+        that prices does ("Price a menu ..."), "the quote" or "the estimate" sent is that
+        price, not a document to make (which no tool makes)."""
+        priced = _PRICED_THEN_SENT.search(text)
+        if priced is None or not any(
+            _PRICES_A.match(spec.description) and not acts(spec) for spec in self.specs.values()
+        ):
+            return text
+        return text[: priced.start("what")] + "price" + text[priced.end("what") :]
 
     def _one_for_each_assignee(self, match: re.Match[str]) -> str:
         """ "create tasks for ann, bob and cy to review the Q4 budget": people listed for a
@@ -10908,6 +10920,12 @@ def _if_it_is_over(match: re.Match[str]) -> str:
 
 #: "send each a welcome email": "each" is each of them (not a loop over "a")
 _EACH_BEFORE_AN_ARTICLE = re.compile(r"\beach(?=\s+(?:a|an)\s)", re.IGNORECASE)
+#: "price the menu for 45 and email the quote to ...": a price worked out, then sent as a quote
+_PRICED_THEN_SENT = re.compile(
+    r"\b(?:price|quote)\s+(?:the|a|an|our)\s+[^.;!?]*?\b(?:email|send|text|post|forward)\s+"
+    r"(?:\S+@\S+\s+|me\s+|them\s+)?the\s+(?P<what>quote|estimate)\b",
+    re.IGNORECASE,
+)
 #: "create tasks for ann, bob and cy to review ...": a thing made for people listed, and what
 #: each is to do
 _THINGS_FOR_PEOPLE_LISTED = re.compile(
@@ -15210,7 +15228,20 @@ def _the_thing_priced(spec: ToolSpec, action: str, taken: Mapping[str, str]) -> 
         return {}
     thing = (said["thing"] or said["thing2"]).strip()
     thing = re.sub(rf"\s+{re.escape(noun)}s?$", "", thing, flags=re.IGNORECASE).strip()
-    return {noun: json.dumps(thing)} if thing and thing.lower() != noun else {}
+    if not thing or thing.lower() == noun:
+        return {}
+    found = {noun: json.dumps(thing)}
+    # ("... for 45": how many it is priced for, the one whole number it takes)
+    count = re.match(r"\s*(\d+)\b", action[said.end() :])
+    counts = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and schema_types(unwrap_nullable(spec.input_properties().get(name) or {})) == {"integer"}
+    ]
+    if count is not None and len(counts) == 1:
+        found[counts[0]] = count.group(1)
+    return found
 
 
 #: "remove 3 units of MUG-WHT", "add 12 units", "reduce the stock of MUG-WHT by 3": a count
