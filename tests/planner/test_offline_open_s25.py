@@ -220,3 +220,15 @@ def test_the_quote_sent_after_a_price_is_that_price():
     )
     assert steps(flow)["cater_menu_price"] == {"menu": '"sushi platter"', "headcount": "30"}
     assert "cater_menu_price.total" in steps(flow)["send_email"]["body"]
+
+
+def test_a_thing_that_comes_back_is_an_amount_above_nothing_and_the_amount_is_sent():
+    # "Cancel BK-8810 ... If any refund comes back, email accounts@... the amount" was
+    # refused: the condition was read as no step's value
+    flow = plan(
+        "cancel BK-4410. if a refund is issued, email ar@venue.io the amount",
+        eval_catalog("registered_round21_venue.json"),
+    )
+    branch = next(node for node in flow.nodes if getattr(node, "condition", None))
+    assert branch.condition == "venue_booking_cancel.refund_amount > 0.0"
+    assert "venue_booking_cancel.refund_amount" in steps(flow)["send_email"]["body"]

@@ -7181,6 +7181,17 @@ class FlowBuilder:
             # ("email the customer": to them, not their address as the message)
             and words[-1] not in ("email", "phone", "name", "id", "address")
         ]
+        if not named and self.scope is not None:
+            # ("if any refund comes back, email them the amount": the amount the condition
+            # of the arm tested, `refund_amount`, by the last word of its field)
+            tested = str(self.scope.branch.node.get("condition") or "")
+            named = [
+                source
+                for source in self._sources()
+                if source.node is not None
+                and split_identifier(source.name)[-1:] == [word]
+                and re.search(rf"{re.escape(source.expression)}\b", tested)
+            ]
         if len(named) != 1:
             return inputs
         label = field_label(named[0].name)
