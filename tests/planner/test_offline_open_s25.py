@@ -232,3 +232,16 @@ def test_a_thing_that_comes_back_is_an_amount_above_nothing_and_the_amount_is_se
     branch = next(node for node in flow.nodes if getattr(node, "condition", None))
     assert branch.condition == "venue_booking_cancel.refund_amount > 0.0"
     assert "venue_booking_cancel.refund_amount" in steps(flow)["send_email"]["body"]
+
+
+def test_assign_to_someone_with_it_left_out_is_the_assignee():
+    # "create a task called Renew domain, assign to maria" was refused: the task was taken
+    # for a heading, and "assign to maria" mapped to no tool
+    flow = plan(
+        "create task called Order toner, assign to li, due Feb 2", eval_catalog(WALKTHROUGH)
+    )
+    assert steps(flow)["create_task"] == {
+        "title": '"Order toner"',
+        "assignee": '"li"',
+        "due_date": "input.due_date",
+    }

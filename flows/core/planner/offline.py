@@ -299,7 +299,8 @@ _FOUND_FLAG = re.compile(
 #: "put her on route R-3", "put student S-4 onto the late shift": someone put on a thing
 #: "..., assign it to maya@lumen.io", "... and assign it to omar": whom the thing is for
 _ASSIGN_IT_AFTER_A_STEP = re.compile(
-    r"(?:\s*,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?)assign\s+(?:it|this)\s+to\s+"
+    # (", assign to maria": "it" left out)
+    r"(?:\s*,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?)assign\s+(?:(?:it|this)\s+)?to\s+"
     r"(?P<who>@?[\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)(?=\s*(?:$|[.,;!?]))",
     re.IGNORECASE,
 )
