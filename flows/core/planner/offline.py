@@ -8382,6 +8382,7 @@ class FlowBuilder:
         literals.update(_value_the_verb_names(properties, clause.action or "", literals))
         literals.update(_signed_change(properties, clause.action or "", literals))
         literals.update(_the_thing_priced(spec, clause.action or "", literals))
+        literals.update(_title_after_its_noun(spec, clause.action or "", literals))
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_whole_number_id(properties, clause.action or "", literals))
@@ -15215,6 +15216,42 @@ def _thing_by_its_number(
             return {wanted[0]: said["n"]}
         return {wanted[0]: json.dumps(said["n"])} if "string" in types else {}
     return {}
+
+
+#: "new task: Renew domain", "add a task: Order toner, due ...": a thing's noun, a colon and
+#: its title, to a comma or what the step says of the thing next
+_TITLE_AFTER_ITS_NOUN = re.compile(
+    r"\b(?P<noun>[a-z]+)\s*:\s*(?P<title>[A-Za-z][^,;:.!?'\"]*?)\s*"
+    r"(?=$|[,;.!?]|\s+(?:for|due|by|assigned|and\s+assign)\b)",
+    re.IGNORECASE,
+)
+_TITLE_INPUTS = ("title", "name", "summary")
+
+
+def _title_after_its_noun(
+    spec: ToolSpec, action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "new task: Renew domain, assign it to maria": the words after the colon that follows
+    the noun of what the tool makes (`create_task`: task) are its title, not one more run
+    input."""
+    said = _TITLE_AFTER_ITS_NOUN.search(action)
+    if said is None or not acts(spec):
+        return {}
+    noun = stem(singular(said["noun"].lower()))
+    if noun not in {stem(w) for w in split_identifier(spec.id)}:
+        return {}
+    properties = spec.input_properties()
+    title = next(
+        (
+            name
+            for name in _TITLE_INPUTS
+            if name in properties
+            and name not in taken
+            and schema_types(unwrap_nullable(properties[name])) == {"string"}
+        ),
+        None,
+    )
+    return {title: json.dumps(said["title"].strip())} if title is not None else {}
 
 
 #: "price the vegan lunch menu for 45", "the price of the taco bar for 60": what is priced
