@@ -15241,6 +15241,9 @@ def _title_after_its_noun(
     if noun not in {stem(w) for w in split_identifier(spec.id)}:
         return {}
     properties = spec.input_properties()
+    first = said["title"].split(maxsplit=1)[0].lower()
+    if any(first in split_identifier(name) for name in properties):
+        return {}  # ("create a lead: name Kofi Mensah, email ...": values, each labelled)
     title = next(
         (
             name
