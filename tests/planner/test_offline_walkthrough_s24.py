@@ -247,7 +247,9 @@ def test_a_pair_compared_is_the_number_looked_up_for_it(s23_tools):
 
 def test_each_of_a_loop_posted_is_what_the_loop_made(s23_tools):
     # "translate ... into French, German and Spanish and post each" posted the languages
-    flow = plan("translate 'Sale ends today' into Italian and Dutch and post each to #eu", s23_tools)
+    flow = plan(
+        "translate 'Sale ends today' into Italian and Dutch and post each to #eu", s23_tools
+    )
 
     post = next(n for n in flow.nodes if getattr(n, "tool", "") == "post_discord_message")
     assert post.items == "translate_text"

@@ -993,6 +993,15 @@ _HAS = re.compile(
 )
 
 
+#: "if any refund comes back", "if a credit is issued": a thing a step gives back, or none
+_ANY_COMES_BACK = re.compile(
+    r"^\s*(?:any|a|an|some)\s+(?:(?P<adjective>\w+)\s+)?(?P<noun>[a-z_]+)\s+(?:comes?\s+back|"
+    r"is\s+(?:returned|given|issued|paid)|was\s+(?:returned|given|issued|paid))\b",
+    re.IGNORECASE,
+)
+#: The last word of a number field that says how much of its first word there is
+#: (`refund_amount`: the refund)
+_HOW_MUCH_OF = frozenset({"amount", "total", "sum", "value"})
 _EMPTY = re.compile(
     r"\b(?P<noun>[a-z_]+)\s+(?:is|are|was|were|comes?\s+back|came\s+back)\s+(?:not\s+)?"
     r"(?:empty|blank)\b",
@@ -1003,7 +1012,7 @@ _EMPTY = re.compile(
 def _presence(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCondition | None:
     """ "If it has a suggestion": a field that may be null is set; "if there are any
     errors": a list is not empty. The field is the one the noun names."""
-    match = _HAS.search(text) or _EMPTY.search(text)
+    match = _HAS.search(text) or _EMPTY.search(text) or _ANY_COMES_BACK.match(text)
     if match is None:
         return _described_presence(text, sources, negated)
     if match.re is _EMPTY:
@@ -1015,9 +1024,21 @@ def _presence(text: str, sources: Sequence[Source], negated: bool) -> ResolvedCo
     said = stem(adjective.lower()) if adjective and adjective.lower() not in STOP_WORDS else None
     for source in sources:
         name = stem(singular(split_identifier(source.name)[-1] if source.name else ""))
+        schema = source.schema if isinstance(source.schema, dict) else {}
+        words = split_identifier(source.name) if source.name else []
+        if (
+            source.node
+            and len(words) == 2
+            and words[1] in _HOW_MUCH_OF
+            and stem(singular(words[0])) == noun
+            and schema_types(schema) & {"number", "integer"}
+        ):
+            # "if any refund comes back": how much of it the step gave is above nothing
+            return ResolvedCondition(
+                f"{source.expression} {'<=' if negated else '>'} 0.0", source.name
+            )
         if name != noun and not (said and len(said) > 4 and name.startswith(said)):
             continue
-        schema = source.schema if isinstance(source.schema, dict) else {}
         if "array" in schema_types(schema):
             expression = f"size({source.expression}) {'==' if negated else '>'} 0"
         elif schema_types(schema) == {"string"} and (

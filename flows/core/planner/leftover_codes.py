@@ -162,8 +162,11 @@ def _codes_where_the_tool_says(
         code = match.group("code")
         if before is None or code in used or _NOT_CODES.match(code):
             continue
+        # ("add tom@... to MATH-300" over "Enrol a student in a Canvas course": what a thing
+        # is added to is what the tool puts it in)
+        word = "(?:to|in|into)" if before["word"].lower() == "to" else before["word"]
         said = re.compile(
-            rf"\b{before['word']}\s+(?:an?|the|its|their)\s+(?P<noun>[a-z]+)(?:\s+(?P<head>[a-z]+))?\b",
+            rf"\b{word}\s+(?:an?|the|its|their)\s+(?P<noun>[a-z]+)(?:\s+(?P<head>[a-z]+))?\b",
             re.I,
         )
         # ("Book a member into a group class": the class, a word after the first too)

@@ -610,11 +610,26 @@ _FINDERS: tuple[tuple[frozenset[str], Callable[[str], str | None]], ...] = (
     (_DOMAIN_WORDS, lambda text: _one(_found(_DOMAIN, text))),
     (_PHONE_WORDS, _phone),
     (_LANGUAGE_WORDS, lambda text: _language(_first(_LANGUAGE, text))),
-    (_PLACE_WORDS, lambda text: _first(_PLACE, text)),
+    (_PLACE_WORDS, lambda text: _place(text)),
     (_ADDRESS_WORDS, lambda text: _street_address(text)),
     (_POSTCODE_WORDS, lambda text: _one(_found(_POSTCODE, text))),
     (_QUERY_WORDS, lambda text: _first(_SEARCHED_FOR, text)),
 )
+
+
+#: "SOCK-GRN-L", "TEE-BLK-M", "A4": a code in capitals with a hyphen or a digit
+_CODE_IN_CAPITALS = re.compile(r"^(?=[A-Z0-9-]*[-\d])[A-Z0-9]+(?:-[A-Z0-9]+)*$")
+
+
+def _place(text: str) -> str | None:
+    """ "in Paris", "at Brooklyn Warehouse": a place by its name; not a code after "of"
+    ("set stock of SOCK-GRN-L to 12": what the stock is of, the SKU)."""
+    for match in _PLACE.finditer(text):
+        said = match.group(0).split(None, 1)[0].lower()
+        if said == "of" and _CODE_IN_CAPITALS.match(match.group("value")):
+            continue
+        return match.group("value")
+    return None
 
 
 def _code_after(noun: str, text: str) -> str | None:

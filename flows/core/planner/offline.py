@@ -151,6 +151,17 @@ from flows.core.planner.quotes import (
     unmasked,
     without_quotes,
 )
+from flows.core.planner.rates import (
+    Conversion,
+    amount_converted,
+    converted_said,
+    converted_value,
+    converter_first,
+    converts_the_pair,
+    given_to_each,
+    pairs_sent,
+    rate_field,
+)
 from flows.core.planner.recipients import (
     EMAIL_ADDRESS,
     Recipient,
@@ -182,6 +193,7 @@ from flows.core.planner.wiring import (
 from flows.core.planner.wording import (
     CONTROL_WORDS,
     MESSAGE_VERBS,
+    TASK_CALLED,
     TASK_TO_DO,
     MissingCapability,
     capabilities_asked,
@@ -295,7 +307,8 @@ _FOUND_FLAG = re.compile(
 #: "put her on route R-3", "put student S-4 onto the late shift": someone put on a thing
 #: "..., assign it to maya@lumen.io", "... and assign it to omar": whom the thing is for
 _ASSIGN_IT_AFTER_A_STEP = re.compile(
-    r"(?:\s*,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?)assign\s+(?:it|this)\s+to\s+"
+    # (", assign to maria": "it" left out)
+    r"(?:\s*,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?)assign\s+(?:(?:it|this)\s+)?to\s+"
     r"(?P<who>@?[\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)(?=\s*(?:$|[.,;!?]))",
     re.IGNORECASE,
 )
@@ -620,6 +633,8 @@ class FlowBuilder:
         self.regions = ""  # "states" when two were said side by side ("in CA vs OR")
         #: steps planned to serve another (a lookup of the customer an invoice is for)
         self.helpers: set[str] = set()
+        #: lookups of a rate whose amount converted a value node works out (`_amount_converted`)
+        self.conversions: dict[str, tuple[str, Conversion]] = {}
         #: "if X, stop" gates what follows; off, it is read as "do nothing" (see plan)
         self.stops_allowed = stops_allowed
         self.stops: list[tuple[int, ResolvedCondition, Clause]] = []
@@ -762,6 +777,8 @@ class FlowBuilder:
         text = _HAS_NO_ACCOUNT.sub(_not_found, text)
         # "take a list of orders and charge each one": each order
         text = _EACH_ONE_OF_A_LIST.sub(_each_one_of_the_list, text)
+        text = _THINGS_FOR_PEOPLE_LISTED.sub(self._one_for_each_assignee, text)
+        text = self._the_quote_made(text)
         text = _HANDLES_LISTED.sub(self._handles_listed, text)
         text = _SENT_TO_PEOPLE_LISTED.sub(self._sent_to_people_looked_up, text)
         text = _PEOPLE_LISTED.sub(self._people_listed, text)  # "look up users jdoe and mlee"
@@ -913,6 +930,7 @@ class FlowBuilder:
             lambda m: f"{m['lead']}each of these{'' if m.string[m.end() :][:1] == ':' else ' '}",
             text,
         )
+        text = _NAMES_OF_THINGS_LISTED.sub(self._each_thing_named, text)
         text = _EACH_OF_QUOTES_LISTED.sub(self._each_of_quotes_listed, text)
         # ("for each of routes R-1, R-2, R-3 check ...": for each route in them)
         text = _EACH_OF_THINGS_CODED.sub(lambda m: f"for each {singular(m['noun'])} in ", text)
@@ -984,6 +1002,7 @@ class FlowBuilder:
         text = _MOVED_TO_A_VALUE.sub(self._set_to_a_value, text)
         # "get the USD to EUR and USD to GBP rates": one lookup of each pair
         text = _PAIRS_LISTED.sub(_each_pair_looked_up, text)
+        text = pairs_sent(text)  # "post the EUR to USD and GBP to USD rates"
         text = _ROUTED_TO_A_VALUE.sub(self._routed_to_a_value, text)
         text = _AN_ID_SAID_OTHERWISE.sub(self._id_said_otherwise, text)
         # ("Before shipping it to 9 Oak Lane, Austin, TX 78701, get approval": the commas of
@@ -1157,6 +1176,24 @@ class FlowBuilder:
             if (noun := _id_noun_of_prefix(name, schema, prefixes)) is not None
         }
         return nouns.pop() if len(nouns) == 1 else None
+
+    def _each_thing_named(self, match: re.Match[str]) -> str:
+        """ "break task 1209 into subtasks: draft outline, get quotes, book venue", "add
+        subtasks to task 1209: ...": the names listed after the colon are the things a tool
+        that makes one (`asana_subtask_add`) makes, one each under the thing said (they were
+        read as steps: "get quotes", "book venue")."""
+        noun = singular((match["noun"] or match["noun2"]).lower())
+        names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["list"])]
+        makers = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec) and noun in split_identifier(spec.id)
+        ]
+        if len(makers) != 1 or len(names) < 2 or not all(names):
+            return match.group(0)
+        self.listed_items[noun] = names
+        where = match["where"] or match["where2"]
+        return f"add a {noun} {match['prep'] or 'to'} {where} for each {noun}{match['end']}"
 
     def _each_of_quotes_listed(self, match: re.Match[str]) -> str:
         """ "run sentiment on each of these reviews: 'love it', 'too salty'": each quoted
@@ -1607,6 +1644,35 @@ class FlowBuilder:
             # ("..., add tax for Texas": the step works on that amount, said after it)
             return f"{match['lead']}{first[0]} on {match['amount']}{rest[first.end() :]}"
         return match[0]
+
+    def _the_quote_made(self, text: str) -> str:
+        """ "price the vegan lunch menu for 45 and email the quote to ...": after a step a tool
+        that prices does ("Price a menu ..."), "the quote" or "the estimate" sent is that
+        price, not a document to make (which no tool makes)."""
+        priced = _PRICED_THEN_SENT.search(text)
+        if priced is None or not any(
+            _PRICES_A.match(spec.description) and not acts(spec) for spec in self.specs.values()
+        ):
+            return text
+        return text[: priced.start("what")] + "price" + text[priced.end("what") :]
+
+    def _one_for_each_assignee(self, match: re.Match[str]) -> str:
+        """ "create tasks for ann, bob and cy to review the Q4 budget": people listed for a
+        thing a tool that takes an assignee makes are one thing each, assigned to each (the
+        last name was read as a step, "cy to review ...")."""
+        names = _names_listed(match["list"])
+        makers = [
+            spec
+            for spec in self.specs.values()
+            if acts(spec)
+            and _takes_an_assignee(spec)
+            and stem(singular(match["noun"].lower()))
+            in {stem(w) for w in split_identifier(spec.id) + split_identifier(spec.description)}
+        ]
+        if len(names) < 2 or not makers or any(n.lower() in STOP_WORDS for n in names):
+            return match.group(0)
+        self.listed_items["assignee"] = names
+        return f"{match['verb']} a {singular(match['noun'].lower())} for each assignee"
 
     def _handles_listed(self, match: re.Match[str]) -> str:
         """ "give figma seats to alee, bnguyen and cortiz": sign-in names listed for a tool
@@ -3516,7 +3582,34 @@ class FlowBuilder:
             # "validate these emails: a@x.com, b@x.com": one call for each value written
             return self._map_node(clause, spec, literal_items=written)
         node = self._tool_node(clause, spec)
+        self._amount_converted(clause, spec, node)
         return self._send_after(clause, spec) or node
+
+    def _amount_converted(self, clause: Clause, spec: ToolSpec, lookup: str) -> None:
+        """ "convert 250 USD to EUR", "how much is 100 GBP in USD?": the rate looked up,
+        then a value node works out the amount converted (the answer, or what a step after
+        sends on, see `_sent_on`); the steps after it still attach to the lookup."""
+        conversion = amount_converted(clause.action)
+        rate = rate_field(spec)
+        node = self.nodes[-1] if self.nodes else {}
+        if (
+            conversion is None
+            or rate is None
+            or self.group is not None
+            or node.get("id") != lookup
+            or not converts_the_pair(node.get("inputs") or {}, conversion)
+        ):
+            return
+        value_id = self._unique_id("converted_amount")
+        value = {
+            "id": value_id,
+            "type": "value",
+            "title": f"{conversion.said} in {conversion.target}",
+            "value": converted_value(lookup, rate, conversion),
+        }
+        self._add(value, "value", clause, None)
+        self._advance(Cursor([lookup]))
+        self.conversions[lookup] = (value_id, conversion)
 
     def _send_after(self, clause: Clause, spec: ToolSpec) -> str | None:
         """ "Give me a summary of the text by email": what the step makes is then sent, by
@@ -4997,6 +5090,10 @@ class FlowBuilder:
         ranked = self._reader_of_what_follows(written, ranked)
         ranked = self._code_fits_a_pattern(written, ranked)
         ranked = self._thing_said_as_its_making(written, ranked)
+        ranked = converter_first(written, ranked, self.min_score)
+        ranked = _verb_names_its_input(text, ranked)
+        ranked = _added_as_a_listed_value(text, ranked)
+        ranked = _a_listed_value_breaks_a_low_tie(text, ranked, self.min_score)
         return self._done_as_a_listed_value(text, ranked)
 
     def _reply_on_the_thing(
@@ -5502,6 +5599,7 @@ class FlowBuilder:
             inputs = self._decision_told(clause, spec, inputs, predecessors.exits, node_id)
             inputs = self._notice(clause, spec, inputs)
             inputs = self._currency_known(spec, inputs)
+            inputs = self._day_said_without_its_year(clause, spec, inputs)
         node = {
             "id": node_id,
             "type": "tool",
@@ -5543,6 +5641,37 @@ class FlowBuilder:
             return None
         said = next((n for n in _said_inputs(spec.input_properties()) if n not in literals), None)
         return (said, told) if said is not None else None
+
+    def _day_said_without_its_year(
+        self, clause: Clause, spec: ToolSpec, inputs: dict[str, str]
+    ) -> dict[str, str]:
+        """ "a task ..., due Dec 15", "due friday": a day the step gives a date input by,
+        which no date written out says (no year; a day of the week): the run is asked for
+        the date, its description quoting the words, rather than the date dropped."""
+        for name, schema in spec.input_properties().items():
+            words = split_identifier(name)
+            if name in inputs or not _takes_a_day(schema, words):
+                continue
+            said = next(
+                (
+                    m
+                    for m in _DAY_WITHOUT_ITS_YEAR.finditer(clause.action or clause.text)
+                    if m["prep"]
+                    or m["lead"].lower() in ("by", "on")
+                    or stem(m["lead"].lower()) == stem(words[0])
+                ),
+                None,
+            )
+            if said is None:
+                continue
+            field = self._new_input(name, schema, spec)
+            described = f"{field_label(name)}: the request said {said['day']!r}"
+            self.input_properties[field] = {
+                **self.input_properties[field],
+                "description": described,
+            }
+            inputs = {**inputs, name: f"input.{field}"}
+        return inputs
 
     def _currency_known(self, spec: ToolSpec, inputs: dict[str, str]) -> dict[str, str]:
         """ "The VAT for Germany, then charge the total": a charge whose currency neither the
@@ -6227,7 +6356,11 @@ class FlowBuilder:
         template, values = _labelled_lines(upstream, list(fields)[:_RESULT_LINES])
         said = f"{json.dumps(template)}.format([{values}])"
         made = _the_text_made(fields, info.spec.id)
-        if len(texts) == 1 and len(fields) == 1:
+        converted = self.conversions.get(upstream)
+        if converted is not None:
+            # "convert 250 USD to EUR and post it": the amount converted, and the rate
+            said = converted_said(converted[0], converted[1], upstream, info.spec)
+        elif len(texts) == 1 and len(fields) == 1:
             said = f"{upstream}.{texts[0]}"
         elif made is not None:
             # the one text it made ("translate '...' into Spanish and post it": the
@@ -7332,6 +7465,17 @@ class FlowBuilder:
             # ("email the customer": to them, not their address as the message)
             and words[-1] not in ("email", "phone", "name", "id", "address")
         ]
+        if not named and self.scope is not None:
+            # ("if any refund comes back, email them the amount": the amount the condition
+            # of the arm tested, `refund_amount`, by the last word of its field)
+            tested = str(self.scope.branch.node.get("condition") or "")
+            named = [
+                source
+                for source in self._sources()
+                if source.node is not None
+                and split_identifier(source.name)[-1:] == [word]
+                and re.search(rf"{re.escape(source.expression)}\b", tested)
+            ]
         if len(named) != 1:
             return inputs
         label = field_label(named[0].name)
@@ -8173,7 +8317,11 @@ class FlowBuilder:
             return self._last_result(spec, sources)
         lines = []
         what = singular(said.group("what").lower()) if said.group("what") else None
-        for info in found:
+        # ("post the EUR to USD and GBP to USD rates": two calls of one tool, each line says
+        # what its call was given, "EUR/USD rate: 1.08")
+        same_tool = len({info.spec.id for info in found if info.spec is not None}) == 1
+        given = given_to_each([self._node_inputs(info.id) for info in found])
+        for info, own in zip(found, given, strict=True):
             assert info.spec is not None
             outputs = info.spec.output_properties()
             # "both totals": each step's total, else its first field
@@ -8183,8 +8331,15 @@ class FlowBuilder:
             if schema_types(schema) != {"string"}:
                 text = f"string({text})"
             label = field_label(name)
-            lines.append(f'"{label}: " + {text}')
+            if same_tool and own:
+                label = f"{own} {label[:1].lower()}{label[1:]}"
+            lines.append(f"{json.dumps(label + ': ')} + {text}")
         return {body: ' + "\\n" + '.join(lines)}
+
+    def _node_inputs(self, node_id: str) -> dict[str, str]:
+        """The inputs the node `node_id` was given, as planned so far."""
+        node = next((n for n in self.nodes if n["id"] == node_id), None)
+        return dict((node or {}).get("inputs") or {})
 
     def _count_of_the_last_list(self, spec: ToolSpec, sources: Sequence[Source]) -> dict[str, str]:
         """ "List the return requests and email the team how many there are": the message
@@ -8561,6 +8716,10 @@ class FlowBuilder:
         literals.update(_subject_said(properties, clause.action or clause.text, literals))
         if short is not None and "subject" in properties and "subject" not in literals:
             literals["subject"] = json.dumps(short)  # not one more run input
+        literals.update(_value_the_verb_names(properties, clause.action or "", literals))
+        literals.update(_signed_change(properties, clause.action or "", literals))
+        literals.update(_the_thing_priced(spec, clause.action or "", literals))
+        literals.update(_title_after_its_noun(spec, clause.action or "", literals))
         literals.update(_identifier_literals(properties, clause.text, literals))
         literals.update(_numbered_by_last_word(properties, clause.action or "", literals))
         literals.update(_whole_number_id(properties, clause.action or "", literals))
@@ -8622,6 +8781,7 @@ class FlowBuilder:
         if self.heading:
             # "New order ORD-500 for 3 x MUG-1. Validate it": the lines the heading writes
             literals.update(_order_lines_written(properties, self.heading, literals))
+        literals.update(_thing_by_its_number(properties, clause.action or "", literals))
         literals.update(_from_and_to_written(properties, clause.action or clause.text, literals))
         literals.update(_field_values_said(properties, clause.action or clause.text, literals))
         literals.update(_supplier_named_after_from(properties, clause.action, literals))
@@ -10740,6 +10900,29 @@ def _subject_said(
     return {}
 
 
+#: "due Dec 15", "by friday", "due tomorrow": a day said without its year
+_DAY_WITHOUT_ITS_YEAR = re.compile(
+    r"\b(?P<lead>[a-z]+)\s+(?P<prep>on\s+|by\s+)?(?P<day>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|"
+    r"oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|tomorrow|(?:next\s+)?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b(?!,?\s+20\d\d)",
+    re.IGNORECASE,
+)
+
+
+def _takes_an_assignee(spec: ToolSpec) -> bool:
+    """Whether the tool takes whom the thing is for (`assignee`, `assigned_to`)."""
+    return any(
+        {"assignee", "assigned"} & set(split_identifier(name)) for name in spec.input_properties()
+    )
+
+
+def _takes_a_day(schema: Mapping[str, Any], words: Sequence[str]) -> bool:
+    """Whether an input takes a day (`due_date`, a string of format date)."""
+    plain = unwrap_nullable(dict(schema))
+    return plain.get("format") == "date" or (len(words) == 2 and words[1] == "date")
+
+
 def _date_after_its_word(
     properties: Mapping[str, Any], text: str, taken: Mapping[str, str]
 ) -> dict[str, str]:
@@ -11239,6 +11422,20 @@ def _if_it_is_over(match: re.Match[str]) -> str:
 
 #: "send each a welcome email": "each" is each of them (not a loop over "a")
 _EACH_BEFORE_AN_ARTICLE = re.compile(r"\beach(?=\s+(?:a|an)\s)", re.IGNORECASE)
+#: "price the menu for 45 and email the quote to ...": a price worked out, then sent as a quote
+_PRICED_THEN_SENT = re.compile(
+    r"\b(?:price|quote)\s+(?:the|a|an|our)\s+[^.;!?]*?\b(?:email|send|text|post|forward)\s+"
+    r"(?:\S+@\S+\s+|me\s+|them\s+)?the\s+(?P<what>quote|estimate)\b",
+    re.IGNORECASE,
+)
+#: "create tasks for ann, bob and cy to review ...": a thing made for people listed, and what
+#: each is to do
+_THINGS_FOR_PEOPLE_LISTED = re.compile(
+    r"\b(?P<verb>create|make|add|open|set\s+up)\s+(?:an?\s+|one\s+)?(?P<noun>[a-z]+)\s+for\s+"
+    r"(?:each\s+of\s+)?(?P<list>[a-z][a-z0-9._-]+(?:\s*,\s*[a-z][a-z0-9._-]+)*\s*,?\s+and\s+"
+    r"[a-z][a-z0-9._-]+)(?=\s+to\s+[a-z])",
+    re.IGNORECASE,
+)
 #: "to alee, bnguyen and cortiz": words listed at the end of a step, after "to" or "for"
 _HANDLES_LISTED = re.compile(
     r"\b(?P<prep>to|for)\s+(?P<list>[a-z][a-z0-9._-]+(?:\s*,\s*[a-z][a-z0-9._-]+)*\s*,?\s+and\s+"
@@ -15297,26 +15494,11 @@ _DUE_SAID = re.compile(
 )
 
 
-#: "create a task called Renew SSL certificate, ...", "a meeting called Quarterly review on
-#: 2026-12-10 at 14:00 with ann@acme.io": a thing's title, written unquoted, up to what is
-#: said of it next (when, with whom, where)
-_TASK_CALLED = re.compile(
-    r"\b(?:task|to-?do|card|chore|action\s+item|meeting|event|call|issue|ticket|page|"
-    r"document|doc|project|campaign)(?:\s+(?:in|on|for)\s+[\w.-]+/[\w.-]+)?\s+"
-    r"(?:called|titled|named)\s+"
-    r"(?P<what>[A-Za-z0-9][^,;.\"'\u201c\u2018]*?)"
-    r"(?=\s*(?:[,;.]|$)|\s+(?:and|then|for|due|by|before|assigned|with|labell?ed|tagged)\b"
-    r"|\s+(?:on|at|from|starting)\s+(?:\d|mon|tue|wed|thu|fri|sat|sun|tomorrow|today|next)"
-    r"|\s+in\s+(?:[\w.-]+/[\w.-]|#))",
-    re.IGNORECASE,
-)
-
-
 def _task_titled(spec: ToolSpec, text: str, literals: Mapping[str, str]) -> dict[str, str]:
     """ "create a task for maria to renew the SSL certificate by 2026-12-15": what the
     task asks is its title ("Renew the SSL certificate"), for a tool that makes tasks."""
     to_do = TASK_TO_DO.search(text)
-    task = to_do or _TASK_CALLED.search(text)
+    task = to_do or TASK_CALLED.search(text)
     if task is None or not acts(spec):
         return {}
     properties = spec.input_properties()
@@ -15585,6 +15767,278 @@ def _address_told_of_the_one_named(action: str, candidates: Sequence[Source]) ->
         and [stem(w) for w in split_identifier(source.name)] == [who, "email"]
     }
     return told.pop() if len(told) == 1 else None
+
+
+#: "label issue 11 as bug", "tag ticket 4 as vip": a verb that is the noun of what is given
+_VERB_AS_A_VALUE = re.compile(r"^\W*(?P<verb>[a-z]+)\s+(?P<rest>.*?)\s+as\s+\w", re.IGNORECASE)
+
+
+#: "to task 55", "under project #12": a thing said by its number after a preposition
+_THING_NUMBERED = re.compile(
+    r"\b(?:to|under|on|for|of|into|in)\s+(?:the\s+)?(?P<thing>[a-z]+)\s+#?(?P<n>\d+)\b(?![.,:/-]?\d)",
+    re.IGNORECASE,
+)
+_ID_ENDS = frozenset({"id", "gid", "key", "number", "no"})
+
+
+def _thing_by_its_number(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "add a subtask to task 55": the one id input nothing filled whose name or
+    description names the thing said before the number (`parent_gid`, "Gid of the parent
+    task") takes the number, as text or a whole number as it is typed."""
+    for said in _THING_NUMBERED.finditer(action):
+        thing = stem(said["thing"].lower())
+        wanted = [
+            name
+            for name, schema in properties.items()
+            if name not in taken
+            and split_identifier(name)[-1:]
+            and split_identifier(name)[-1] in _ID_ENDS
+            and thing
+            in {
+                stem(w)
+                for w in split_identifier(name)
+                + split_identifier(str(unwrap_nullable(schema).get("description") or ""))
+            }
+        ]
+        if len(wanted) != 1:
+            continue
+        types = schema_types(unwrap_nullable(properties[wanted[0]]))
+        if types & {"integer", "number"}:
+            return {wanted[0]: said["n"]}
+        return {wanted[0]: json.dumps(said["n"])} if "string" in types else {}
+    return {}
+
+
+#: "new task: Renew domain", "add a task: Order toner, due ...": a thing's noun, a colon and
+#: its title, to a comma or what the step says of the thing next
+_TITLE_AFTER_ITS_NOUN = re.compile(
+    r"\b(?P<noun>[a-z]+)\s*:\s*(?P<title>[A-Za-z][^,;:.!?'\"]*?)\s*"
+    r"(?=$|[,;.!?]|\s+(?:for|due|by|assigned|and\s+assign)\b)",
+    re.IGNORECASE,
+)
+_TITLE_INPUTS = ("title", "name", "summary")
+
+
+def _title_after_its_noun(
+    spec: ToolSpec, action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "new task: Renew domain, assign it to maria": the words after the colon that follows
+    the noun of what the tool makes (`create_task`: task) are its title, not one more run
+    input."""
+    said = _TITLE_AFTER_ITS_NOUN.search(action)
+    if said is None or not acts(spec):
+        return {}
+    noun = stem(singular(said["noun"].lower()))
+    if noun not in {stem(w) for w in split_identifier(spec.id)}:
+        return {}
+    properties = spec.input_properties()
+    first = said["title"].split(maxsplit=1)[0].lower()
+    if any(first in split_identifier(name) for name in properties):
+        return {}  # ("create a lead: name Kofi Mensah, email ...": values, each labelled)
+    title = next(
+        (
+            name
+            for name in _TITLE_INPUTS
+            if name in properties
+            and name not in taken
+            and schema_types(unwrap_nullable(properties[name])) == {"string"}
+        ),
+        None,
+    )
+    return {title: json.dumps(said["title"].strip())} if title is not None else {}
+
+
+#: "price the vegan lunch menu for 45", "the price of the taco bar for 60": what is priced
+_THING_PRICED = re.compile(
+    r"^\W*(?:price|quote)\s+(?:the|a|an|our)\s+(?P<thing>[a-z][a-z' -]*?)\s+for\b"
+    r"|\bprice\s+of\s+(?:the|a|an|our)\s+(?P<thing2>[a-z][a-z' -]*?)\s+for\b",
+    re.IGNORECASE,
+)
+_PRICES_A = re.compile(r"^\W*prices?\s+(?:a|an|the)\s+(?P<noun>[a-z]+)\b", re.IGNORECASE)
+
+
+def _the_thing_priced(spec: ToolSpec, action: str, taken: Mapping[str, str]) -> dict[str, str]:
+    """ "price the vegan lunch menu for 45" over "Price a menu for a headcount": what is
+    priced fills the input named for what the tool prices (`menu`: "vegan lunch"), not one
+    more run input."""
+    said = _THING_PRICED.search(action)
+    prices = _PRICES_A.match(spec.description)
+    if said is None or prices is None:
+        return {}
+    noun = prices["noun"].lower()
+    schema = unwrap_nullable(spec.input_properties().get(noun) or {})
+    if noun in taken or schema_types(schema) != {"string"} or schema.get("enum"):
+        return {}
+    thing = (said["thing"] or said["thing2"]).strip()
+    thing = re.sub(rf"\s+{re.escape(noun)}s?$", "", thing, flags=re.IGNORECASE).strip()
+    if not thing or thing.lower() == noun:
+        return {}
+    found = {noun: json.dumps(thing)}
+    # ("... for 45": how many it is priced for, the one whole number it takes)
+    count = re.match(r"\s*(\d+)\b", action[said.end() :])
+    counts = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and schema_types(unwrap_nullable(spec.input_properties().get(name) or {})) == {"integer"}
+    ]
+    if count is not None and len(counts) == 1:
+        found[counts[0]] = count.group(1)
+    return found
+
+
+#: "remove 3 units of MUG-WHT", "add 12 units", "reduce the stock of MUG-WHT by 3": a count
+#: that a step takes away or adds
+_COUNT_CHANGED = re.compile(
+    r"^\W*(?P<verb>remove|subtract|deduct|reduce|decrease|lower|add|increase|raise)\b"
+    r"(?:.*?\bby\s+(?P<by>\d+)\b|\s+(?P<count>\d+)\s+(?:units?|pieces?|items?|of)\b)",
+    re.IGNORECASE,
+)
+_TAKES_AWAY = frozenset({"remove", "subtract", "deduct", "reduce", "decrease", "lower"})
+
+
+def _signed_change(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "remove 3 units of MUG-WHT from inventory": the one whole-number input of a change
+    said to be negative when it removes ("Units to add (positive) or remove (negative)")
+    is minus the count taken away, or the count added."""
+    said = _COUNT_CHANGED.match(action)
+    if said is None:
+        return {}
+    signed = [
+        name
+        for name, schema in properties.items()
+        if name not in taken
+        and schema_types(unwrap_nullable(schema)) & {"integer", "number"}
+        and re.search(r"\bnegative\b", str(unwrap_nullable(schema).get("description", "")), re.I)
+    ]
+    if len(signed) != 1:
+        return {}
+    count = int(said["by"] or said["count"])
+    away = said["verb"].lower() in _TAKES_AWAY
+    return {signed[0]: str(-count if away else count)}
+
+
+#: "as bug", "as bug and urgent", "as needs-review": the value after "as", to the end of
+#: the step or a place ("in acme/web")
+_AS_VALUES = re.compile(
+    r"\bas\s+(?P<values>[\w-]+(?:(?:\s*,\s*|\s+and\s+)[\w-]+)*)\s*(?=$|[.;!?]|\s+(?:in|on|for|to)\b)",
+    re.IGNORECASE,
+)
+
+
+def _value_the_verb_names(
+    properties: Mapping[str, Any], action: str, taken: Mapping[str, str]
+) -> dict[str, str]:
+    """ "label issue 11 as bug": what follows "as" fills the input the verb names
+    (`labels`: ["bug"]; a `tag`: "bug"), not the thing's noun."""
+    said = _VERB_AS_A_VALUE.match(action)
+    values = _AS_VALUES.search(action)
+    if said is None or values is None:
+        return {}
+    verb = stem(said["verb"].lower())
+    named = [
+        name
+        for name in properties
+        if name not in taken
+        and split_identifier(name)
+        and stem(singular(split_identifier(name)[-1])) == verb
+    ]
+    if len(named) != 1:
+        return {}
+    words = [w for w in re.split(r"\s*,\s*|\s+and\s+", values["values"]) if w]
+    schema = unwrap_nullable(properties[named[0]])
+    if schema_types(schema) == {"array"}:
+        return {named[0]: json.dumps(words)}
+    if schema_types(schema) & {"string"} and len(words) == 1:
+        return {named[0]: json.dumps(words[0])}
+    return {}
+
+
+def _verb_names_its_input(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "label issues 11, 12 and 13 as bug": the one tool that changes something and takes
+    an input the verb names (`labels`), and whose words name the thing the step works on
+    ("issue"), does it; a tool whose verb is only like it (classify_ticket, "label" a
+    synonym of "classify") gives no label to anything."""
+    said = _VERB_AS_A_VALUE.match(text)
+    if said is None or not ranked:
+        return ranked
+    verb = stem(said["verb"].lower())
+    things = {stem(singular(w)) for w in re.findall(r"[a-z]+", said["rest"].lower())}
+    taking = [
+        pair
+        for pair in ranked
+        if acts(pair[1].spec)
+        and any(
+            stem(singular(split_identifier(name)[-1])) == verb
+            for name in pair[1].spec.required_inputs()
+            if split_identifier(name)
+        )
+        and things
+        & {
+            stem(singular(w))
+            for w in split_identifier(pair[1].spec.id) + split_identifier(pair[1].spec.description)
+        }
+    ]
+    if len(taking) != 1 or taking[0] is ranked[0]:
+        return ranked
+    return [(ranked[0][0], taking[0][1]), *[p for p in ranked if p is not taking[0]]]
+
+
+#: "add tom@school.edu to MATH-300 as a TA": the role, kind or level a thing is added as
+_ADDED_AS = re.compile(
+    r"^\W*(?P<verb>add|put|bring|sign\s+up|set\s+up|make)\b.*?\bas\s+(?:an?\s+)?(?P<value>[\w-]+)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _added_as_a_listed_value(
+    text: str, ranked: list[tuple[float, ScoredTool]]
+) -> list[tuple[float, ScoredTool]]:
+    """ "add tom@school.edu to MATH-300 as a TA": when the best tools share only the verb
+    with the step, the one tool that changes something and lists what it is added as
+    among an input's values (`role`: student, ta, observer) does it (a shipment or a
+    ticket was created for "add")."""
+    said = _ADDED_AS.match(text)
+    if said is None or not ranked:
+        return ranked
+    verb = said["verb"].split()[0].lower()
+    if any(_matched_beside(item, verb) for score, item in ranked if score >= ranked[0][0]):
+        return ranked
+    value = said["value"].lower()
+    taking = [
+        pair
+        for pair in ranked
+        if acts(pair[1].spec) and _listed_input_value(pair[1].spec, {value}) is not None
+    ]
+    if len(taking) != 1 or taking[0] is ranked[0]:
+        return ranked
+    score = max(ranked[0][0], MIN_TOOL_SCORE)
+    return [(score, taking[0][1]), *[p for p in ranked if p is not taking[0]]]
+
+
+def _a_listed_value_breaks_a_low_tie(
+    text: str, ranked: list[tuple[float, ScoredTool]], min_score: float
+) -> list[tuple[float, ScoredTool]]:
+    """ "order blood work for applications APP-1, ...": when no tool scores enough, the one
+    candidate that changes something and lists a word of the step among an input's values
+    (`exam_type`: blood, full) does it ("order" alone tied it with validate_order)."""
+    if not ranked or ranked[0][0] >= min_score:
+        return ranked
+    words = {w.lower() for w in meaningful(text)} - STOP_WORDS
+    taking = [
+        pair
+        for pair in ranked
+        if pair[0] > 0 and acts(pair[1].spec) and _listed_input_value(pair[1].spec, words)
+    ]
+    if len(taking) != 1:
+        return ranked
+    return [(min_score, taking[0][1]), *[p for p in ranked if p is not taking[0]]]
 
 
 def _literal_verb_first(
@@ -15908,6 +16362,15 @@ _EACH_OF_NAMES_LISTED = re.compile(
     rf"(?P<list>{_A_LISTED_NAME}(?:\s*,\s*(?:and\s+|&\s+)?{_A_LISTED_NAME})*"
     rf"(?:\s*,?\s+(?:and|&)\s+{_A_LISTED_NAME})?)"
     r"(?P<end>\s*(?:[.;!?\n]|$))",
+    re.IGNORECASE,
+)
+#: "break task 1209 into subtasks: a, b, c", "add subtasks to task 1209: a, b and c": names
+#: of things to make under a thing, listed after a colon to the end of the sentence
+_NAMES_OF_THINGS_LISTED = re.compile(
+    r"\b(?:(?:break|split|divide)\s+(?P<where>(?:the\s+)?[a-z]+\s+[\w-]+)\s+(?:up\s+)?into\s+"
+    r"(?P<noun>[a-z]+s)|(?:add|create|make)\s+(?P<noun2>[a-z]+s)\s+(?P<prep>to|under|for|on)\s+"
+    r"(?P<where2>(?:the\s+)?[a-z]+\s+[\w-]+))\s*:\s*"
+    r"(?P<list>[a-z][\w' -]*(?:\s*,\s*(?:and\s+)?[a-z][\w' -]*)+)(?P<end>\s*(?:[.;!?\n]|$))",
     re.IGNORECASE,
 )
 _EACH_OF_QUOTES_LISTED = re.compile(

@@ -5126,6 +5126,12 @@ _TOLD_TO_DO = re.compile(
     r"let|inform|ask|know)\b)[a-z][a-z'-]*\s[^\"“”@#]{2,200})$",
     re.IGNORECASE,
 )
+#: "reply to ticket 42 asking whether the customer tried restarting": what the message asks
+_ASKING_WHETHER = re.compile(
+    r"\basking\s+(?:(?:them|him|her|the\s+[a-z]+)\s+)?(?:whether|if)\s+"
+    r"(?P<asked>[^\"\u201c\u201d?]{2,300}?)\s*\??$",
+    re.IGNORECASE,
+)
 _SAYING_UNQUOTED = re.compile(
     r"\b(?:saying|that\s+says)\s+(?:that\s+)?(?P<said>[^\"“”]{2,300})$", re.IGNORECASE
 )
@@ -5217,10 +5223,16 @@ def quoted_values(text: str, action: str = "") -> list[tuple[str | None, str]]:
         said = _SAYING_UNQUOTED.search(text)
         if said is None and _TELLS.match(text):
             said = _TOLD_THAT.search(text) or _TOLD_TO_DO.search(text)
+        asked = _ASKING_WHETHER.search(text) if said is None and _TELLS.match(text) else None
         if said is not None:
             # "post to #general saying hello": the words after it, to the end, as said to
             # the one it goes to ("saying their order shipped": "Your order shipped")
             found.append(("message", said_to_them(said.group("said"), text)))
+        elif asked is not None:
+            # "reply ... asking whether they tried restarting": the question, put to them
+            question = said_to_them(asked.group("asked"), text)
+            question = question[:1].lower() + question[1:]
+            found.append(("message", f"Could you let us know whether {question}?"))
     return found
 
 

@@ -714,6 +714,40 @@ _HOW_MUCH_TAX_ON = re.compile(
     r"charged\s+|due\s+)?|would\s+(?:there\s+)?be\s+|comes?\s+)?(?:on|for)\b",
     re.IGNORECASE,
 )
+#: "how much is 100 GBP in USD?", "what's 250 EUR in yen": an amount in one currency asked
+#: in another, the conversion ("convert 100 GBP to USD")
+_HOW_MUCH_IN_ANOTHER_CURRENCY = re.compile(
+    r"\b(?i:how\s+much\s+(?:is|are|would\s+be)|what(?:'s|\s+is|\s+are))\s+"
+    r"(?P<amount>\d+(?:\.\d+)?\s?[A-Z]{3}|[$\u20ac\u00a3]\s?\d+(?:\.\d+)?)\s+"
+    r"(?:in|to|into|worth\s+in)\s+(?P<target>[A-Z]{3}|dollars|euros|pounds|yen)\b",
+)
+#: "how much is the taco bar for 60 people?": the price of a thing for a count, asked
+_HOW_MUCH_FOR_A_COUNT = re.compile(
+    r"\bhow\s+much\s+(?:is|are|would\s+be|will\s+be)\s+(?P<what>(?:the|a|an)\s+[a-z][a-z' -]*?"
+    r"\s+for\s+\d+)\b",
+    re.IGNORECASE,
+)
+#: "convert $40 to GBP": the amount in the code its sign stands for ("40 USD"), which the
+#: lookup of the pair takes
+_SIGNED_AMOUNT_CONVERTED = re.compile(
+    r"\b(?P<verb>convert|change|exchange)\s+(?P<sign>[$\u20ac\u00a3])\s?(?P<n>\d+(?:\.\d+)?)"
+    r"(?=\s+(?:to|into|in)\s+[A-Z]{3}\b)",
+    re.IGNORECASE,
+)
+_SIGN_CODES = {"$": "USD", "\u20ac": "EUR", "\u00a3": "GBP"}
+#: "we lost 3 units of MUG-WHT in a breakage, take them off inventory": the units lost are
+#: what is removed ("take ... off" is "remove ... from")
+_LOST_THEN_TAKEN_OFF = re.compile(
+    r"\b(?:we\s+|i\s+)?(?:lost|broke|damaged|destroyed|wrote\s+off)\s+(?P<what>\d+\s+"
+    r"(?:units?|pieces?|items?)\s+of\s+[\w-]+)(?P<why>[^,.;]*?)\s*[,.;]\s*(?:so\s+)?(?:please\s+)?"
+    r"(?:take|remove)\s+(?:them|those|these|it)\s+(?:off|out\s+of|from)\s+",
+    re.IGNORECASE,
+)
+#: "take 3 units of MUG-WHT off inventory": removed from it
+_TAKEN_OFF = re.compile(
+    r"\btake\s+(?P<what>\d+\s+(?:units?|pieces?|items?)\s+of\s+[\w-]+)\s+(?:off|out\s+of)\s+",
+    re.IGNORECASE,
+)
 #: "A re-pipe quote is $3,400 in Ontario, Canada. How much is that with tax?": the tax on the
 #: amount the sentence before states
 _HOW_MUCH_WITH_TAX = re.compile(
@@ -982,6 +1016,13 @@ def chat_spelling(text: str) -> str:
         lambda m: f"{m['head']}{m['which'] or ' ones'} are not {m['quality']}", text
     )
     text = _HOW_MUCH_TAX_ON.sub(r"what's the \g<what> on", text)
+    text = _LOST_THEN_TAKEN_OFF.sub(r"remove \g<what> from ", text)
+    text = _TAKEN_OFF.sub(r"remove \g<what> from ", text)
+    text = _HOW_MUCH_FOR_A_COUNT.sub(r"price \g<what>", text)
+    text = _HOW_MUCH_IN_ANOTHER_CURRENCY.sub(r"convert \g<amount> to \g<target>", text)
+    text = _SIGNED_AMOUNT_CONVERTED.sub(
+        lambda m: f"{m['verb']} {m['n']} {_SIGN_CODES[m['sign']]}", text
+    )
     text = _HOW_MUCH_WITH_TAX.sub(r"\g<lead>what's the \g<what> on \g<amount>\g<place>?", text)
     text = _CHAT_TO.sub(" to ", _CHAT_AND.sub(" and ", text))
     text = _GREETING.sub(lambda match: match.group("lead"), text)
@@ -2263,6 +2304,22 @@ TASK_TO_DO = re.compile(
 )
 
 
+#: "create a task called Renew SSL certificate, ...", "a meeting called Quarterly review on
+#: 2026-12-10 at 14:00 with ann@acme.io": a thing's title, written unquoted, up to what is
+#: said of it next (when, with whom, where); its words ask nothing of the tool ("a task
+#: called Pay the rent" is no payment)
+TASK_CALLED = re.compile(
+    r"\b(?:task|to-?do|card|chore|action\s+item|meeting|event|call|issue|ticket|page|"
+    r"document|doc|project|campaign)(?:\s+(?:in|on|for)\s+[\w.-]+/[\w.-]+)?\s+"
+    r"(?:called|titled|named)\s+"
+    r"(?P<what>[A-Za-z0-9][^,;.\"'\u201c\u2018]*?)"
+    r"(?=\s*(?:[,;.]|$)|\s+(?:and|then|for|due|by|before|assigned|with|labell?ed|tagged)\b"
+    r"|\s+(?:on|at|from|starting)\s+(?:\d|mon|tue|wed|thu|fri|sat|sun|tomorrow|today|next)"
+    r"|\s+in\s+(?:[\w.-]+/[\w.-]|#))",
+    re.IGNORECASE,
+)
+
+
 def without_what_is_said(step: str) -> str:
     """ "email the customer to say their refund is being processed" -> "email the
     customer": what a message says asks for no step, and nothing of the tool sending it;
@@ -2270,6 +2327,8 @@ def without_what_is_said(step: str) -> str:
     task = TASK_TO_DO.search(step)
     if task is not None:
         step = step[: task.start("what")].rstrip()[: -len("to")].rstrip()
+    # ("create a task called Pay the rent": its title asks nothing of the tool)
+    step = TASK_CALLED.sub(lambda m: m[0][: m.start("what") - m.start()].rstrip(), step)
     if not _SENDS_FIRST.match(step.strip()):
         return step
     # ("text them to call the office": what the message asks of them)
