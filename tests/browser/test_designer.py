@@ -317,6 +317,22 @@ def test_text_takes_values_from_earlier_steps_in_double_braces(
     expect(card_value(page, "report", "subject")).to_have_attribute("data-value-kind", "expression")
 
 
+def test_double_braces_typed_in_full_are_closed_once(page, live_server, staff_user):
+    # Given a new email step's body, in Text mode
+    flow = make(staff_user)
+    inspector = add_email_after_greet(page, live_server, flow)
+    box = inspector.locator('[data-field="inputs.body"] textarea')
+    box.click()
+
+    # When the person types a placeholder in full, its closing braces as well
+    box.press_sequentially("Hello {{ input.name }}!")
+
+    # Then the braces the box put there when it opened are stepped over, not left behind
+    expect(box).to_have_value(re.compile(r"^Hello \{\{\s+input\.name \}\}!$"))
+    expect(card_value(page, "send_email", "body").locator(".fn-part")).to_have_text(["input.name"])
+    expect(card_value(page, "send_email", "body")).not_to_contain_text("}}")
+
+
 def test_an_llm_prompt_completes_values_only_inside_double_braces(page, live_server, staff_user):
     # Given a new LLM step after the greeting
     flow = make(staff_user)

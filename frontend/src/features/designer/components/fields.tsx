@@ -4,6 +4,7 @@ import { CodeText } from "../../../lib/CodeText";
 import { useEffect, useId, useRef, useState } from "react";
 import type { Issue } from "../../../graph";
 import { complete, type Completion } from "../completion";
+import { typedBraces } from "../textTemplate";
 import { useDesigner } from "../store";
 
 export interface FieldProps {
@@ -163,7 +164,7 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
         role={prose ? undefined : "combobox"}
         onChange={(event) => {
           const element = event.target;
-          const closed = prose ? closePlaceholder(element.value, element.selectionStart ?? element.value.length) : null;
+          const closed = prose ? typedBraces(value, element.value, element.selectionStart ?? element.value.length) : null;
           onChange(closed ? closed.text : element.value);
           requestAnimationFrame(() => {
             if (closed) element.setSelectionRange(closed.cursor, closed.cursor);
@@ -197,12 +198,6 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
       )}
     </div>
   );
-}
-
-/** `{{` just typed, with no `}}` after it, opens a placeholder as n8n does: `{{ | }}`. */
-function closePlaceholder(text: string, cursor: number): { text: string; cursor: number } | null {
-  if (!text.slice(0, cursor).endsWith("{{") || text.slice(cursor).trimStart().startsWith("}}")) return null;
-  return { text: `${text.slice(0, cursor)}  }}${text.slice(cursor)}`, cursor: cursor + 1 };
 }
 
 /** A JSON value edited as text; applied when it parses, the parse error shown otherwise. */
