@@ -465,6 +465,38 @@ def test_cancelling_a_run_that_ends_meanwhile_says_so_without_an_error(
     expect(note).to_have_count(0)
 
 
+def test_a_failed_step_is_opened_in_the_designer_on_the_field_that_failed(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run that failed reading a field its input's order does not have
+    version = make_flow(staff_user, {
+        "name": "Order mood",
+        "input_schema": {"type": "object", "required": ["order"],
+                         "properties": {"order": {"type": "object"}}},
+        "nodes": [
+            {"id": "mood", "type": "tool", "tool": "analyze_sentiment", "title": "Read the mood",
+             "inputs": {"text": '"Total: " + string(input.order.total)'}},
+        ],
+    })
+    run = start_run(staff_user, version, {"order": {"sum": 3}})
+    page.goto(live_server(f"/runs/{run.id}"))
+
+    # Then its banner says which field was missing, in words
+    banner = page.get_by_test_id("run-error")
+    expect(banner).to_contain_text("Read the mood failed", timeout=30_000)
+    expect(banner).to_contain_text("no such key: 'total'")
+    screenshot(page, "fix-in-designer")
+
+    # When the person asks to fix it, the designer opens on that version, that step and field
+    banner.get_by_test_id("run-error-fix").click()
+    expect(page).to_have_url(re.compile(rf"/flows/{version.flow_id}/v/1\?node=mood&field=inputs\.text$"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    expect(page.locator('[data-node-id="mood"]')).to_have_class(re.compile(r"\bselected\b"))
+    text = page.get_by_test_id("inspector").locator('[data-field="inputs.text"] textarea')
+    expect(text).to_be_focused()
+    screenshot(page, "fix-in-designer-opened")
+
+
 def test_a_failing_tool_shows_its_error_and_attempts(page, live_server, staff_user, screenshot):
     version = make_flow(staff_user, {
         "name": "Flaky",

@@ -11,6 +11,7 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
 import { rememberLatestVersion } from "../../lib/latestVersion";
+import { requestedStep } from "../../lib/stepLink";
 import {
   createFlow,
   fetchVersions,
@@ -215,6 +216,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
   const [saving, setSaving] = useState(false);
   const [versionsKey, setVersionsKey] = useState(0);
   useValidation(true);
+
+  // Opened on one step (a failed run's "Fix in designer"): that step, and the field its error
+  // names, are shown in the inspector, as a problem's click shows them.
+  const { search } = useLocation();
+  useEffect(() => {
+    const step = requestedStep(new URLSearchParams(search), useDesigner.getState().ir.nodes.map((node) => node.id));
+    if (step) designer.focusField(step.node, step.field);
+  }, [search]);
 
   useEffect(() => {
     if (flowId !== null) fetchVersions(flowId).then(setVersions).catch(() => undefined);

@@ -6,6 +6,7 @@ import type { IrNode } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { inputInFormOrder } from "../../lib/jsonSchema";
 import { NotFound } from "../../lib/NotFound";
+import { stepInDesigner } from "../../lib/stepLink";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
@@ -382,9 +383,18 @@ export default function RunPage() {
             </div>
           </div>
           {failedNode && (
-            <button type="button" className="btn small" onClick={() => select(failedNode.id)} data-testid="run-error-node">
-              Show node
-            </button>
+            <div className="failure-actions">
+              <button type="button" className="btn small" onClick={() => select(failedNode.id)} data-testid="run-error-node">
+                Show node
+              </button>
+              {!readOnly && (
+                <Link className="btn small" data-testid="run-error-fix"
+                  to={stepInDesigner(run.flow, run.version, { node: failedNode.id, field: typeof runError.field === "string" ? runError.field : null })}
+                  title={`Open v${run.version} in the designer on ${failedNode.title || failedNode.id}`}>
+                  Fix in designer
+                </Link>
+              )}
+            </div>
           )}
         </div>
       )}
