@@ -333,6 +333,28 @@ def test_double_braces_typed_in_full_are_closed_once(page, live_server, staff_us
     expect(card_value(page, "send_email", "body")).not_to_contain_text("}}")
 
 
+def test_a_new_branchs_stand_in_condition_is_replaced_by_what_is_typed(
+    page, live_server, staff_user
+):
+    # Given a branch just added from the palette, whose condition stands in as `true`
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+    node(page, "check").click()
+    page.get_by_test_id("palette-item-branch").click()
+    condition = page.get_by_test_id("inspector").locator('[data-field="condition"] textarea')
+    expect(condition).to_have_value("true")
+
+    # When the person clicks into it and types a condition
+    condition.click()
+    condition.press_sequentially("check.valid")
+
+    # Then the condition is what they typed, not 'truecheck.valid'
+    expect(condition).to_have_value("check.valid")
+    expect(node(page, "branch")).to_contain_text("check.valid")
+    expect(node(page, "branch")).not_to_contain_text("truecheck")
+
+
 def test_an_llm_prompt_completes_values_only_inside_double_braces(page, live_server, staff_user):
     # Given a new LLM step after the greeting
     flow = make(staff_user)

@@ -77,12 +77,21 @@ interface CelInputProps {
   prose?: boolean;
 }
 
+/** Values a new step starts with only to be valid (nodeKinds.newNode): a literal that says
+ *  nothing yet, replaced as a whole when the person starts typing. */
+const STAND_INS = new Set(["true", "false", "null", "[]", "{}"]);
+
+export function isStandIn(value: string): boolean {
+  return STAND_INS.has(value.trim());
+}
+
 /** The whole box is CEL. */
 const WHOLE_BOX = (textBeforeCursor: string) => ({ from: 0, source: textBeforeCursor });
 
 /** A CEL expression box with completion (Ctrl+Space opens it anywhere). */
 export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder, multiline, invalid, disabled, completeIn = WHOLE_BOX, prose }: CelInputProps) {
   const ref = useRef<HTMLTextAreaElement>(null);
+  const selectedOnFocus = useRef(false);
   const [completion, setCompletion] = useState<Completion | null>(null);
   const [active, setActive] = useState(0);
   const listId = useId();
@@ -172,7 +181,21 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
           });
         }}
         onKeyDown={onKeyDown}
-        onFocus={() => value === "" && refresh()}
+        onFocus={(event) => {
+          if (value === "") refresh();
+          else if (!prose && isStandIn(value)) {
+            // A new step's stand-in (a branch's `true`, a value's `null`) is there to be
+            // replaced: typing takes its place rather than running on from it ("truecheck").
+            const element = event.currentTarget;
+            element.select();
+            selectedOnFocus.current = true;
+          }
+        }}
+        onMouseUp={(event) => {
+          // The click that focused the box would put the caret where it landed, undoing that.
+          if (selectedOnFocus.current) event.preventDefault();
+          selectedOnFocus.current = false;
+        }}
         onBlur={() => setCompletion(null)}
         onClick={() => completion && refresh()}
       />
