@@ -20,9 +20,11 @@ export interface FieldProps {
   aside?: React.ReactNode;
   /** Shown under the warnings: what the person can do about them. */
   after?: React.ReactNode;
+  /** The hint stays under the issues too (they only say the field is empty). */
+  hintBesideIssues?: boolean;
 }
 
-export function Field({ label, path, issues = [], warnings = [], required, hint, children, aside, after }: FieldProps) {
+export function Field({ label, path, issues = [], warnings = [], required, hint, children, aside, after, hintBesideIssues }: FieldProps) {
   const id = useId();
   return (
     <div className={`insp-field${issues.length ? " has-issues" : ""}`} data-field={path}>
@@ -34,7 +36,7 @@ export function Field({ label, path, issues = [], warnings = [], required, hint,
         {aside}
       </div>
       {children(id)}
-      {hint && !issues.length && !warnings.length && <div className="insp-hint">{hint}</div>}
+      {hint && ((!issues.length && !warnings.length) || hintBesideIssues) && <div className="insp-hint">{hint}</div>}
       {issues.map((issue, index) => (
         <div className="insp-issue" key={index} role="alert">
           <span className="insp-issue-code">{issue.code}</span> <CodeText text={issue.message} />
