@@ -183,6 +183,8 @@ def test_add_a_tool_connect_it_fix_its_inputs_and_save(page, live_server, staff_
     assert saved.source == "editor"
     nodes = {n["id"]: n for n in saved.ir["nodes"]}
     assert nodes["send_email"]["after"] == ["greet"]
+    # titled with its tool's name, as a planned step is: a run names it in words
+    assert nodes["send_email"]["title"] == "Send email"
     assert nodes["send_email"]["inputs"]["to"] == "input.email"
     assert nodes["send_email"]["inputs"]["subject"] == '"Welcome aboard"'
     # nobody placed a step by hand: the layout is made again for the canvas that opens it

@@ -187,6 +187,11 @@ function stepsKey(): string {
   return useDesigner.getState().ir.nodes.map((node) => node.id).join("\n");
 }
 
+/** The name of the tool a palette block adds (a tool step only). */
+function toolName(tools: Tool[], drop: PaletteDrop): string | undefined {
+  return drop.type === "tool" ? tools.find((tool) => tool.id === drop.tool)?.name || undefined : undefined;
+}
+
 /** Room kept for a block added by click (a card with a few input rows). */
 const NEW_CARD_HEIGHT = 110;
 
@@ -426,14 +431,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
   const add = useCallback((drop: PaletteDrop, position?: Position) => {
     const { selection, ir } = useDesigner.getState();
     const anchor = selection.length === 1 ? positionOf(selection[0]) : undefined;
-    const node = newNode(ir, drop.type, position ?? placeNew(), drop.tool);
+    const node = newNode(ir, drop.type, position ?? placeNew(), drop.tool, toolName(tools, drop));
     // A block clicked (not dropped) while one step is selected follows that step, as in n8n.
     if (!position && selection.length === 1) designer.addNodeAfter(node, selection[0]);
     else designer.addNode(node);
     // Keep the new node (and the node it was placed beside) in view, panning as little as possible.
     if (!position) requestAnimationFrame(() => revealBox(node.position!, anchor));
     return node;
-  }, [placeNew, revealBox]);
+  }, [placeNew, revealBox, tools]);
 
   /** A connection let go on empty canvas: the picker of what comes next, where it ended. */
   const [loose, setLoose] = useState<LooseConnection | null>(null);
@@ -441,10 +446,10 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     if (!loose) return;
     setLoose(null);
     // Added and connected in one step: one undo takes both away.
-    const node = newNode(useDesigner.getState().ir, drop.type, loose.position, drop.tool);
+    const node = newNode(useDesigner.getState().ir, drop.type, loose.position, drop.tool, toolName(tools, drop));
     designer.addNodeAfter(node, loose.source, loose.handle ?? "out");
     requestAnimationFrame(() => revealBox(loose.position));
-  }, [loose, revealBox]);
+  }, [loose, revealBox, tools]);
   useEffect(() => {
     if (!loose) return;
     const onKey = (event: KeyboardEvent) => event.key === "Escape" && setLoose(null);
