@@ -330,7 +330,7 @@ def test_double_braces_typed_in_full_are_closed_once(page, live_server, staff_us
     box.press_sequentially("Hello {{ input.name }}!")
 
     # Then the braces the box put there when it opened are stepped over, not left behind
-    expect(box).to_have_value(re.compile(r"^Hello \{\{\s+input\.name \}\}!$"))
+    expect(box).to_have_value("Hello {{ input.name }}!")
     expect(card_value(page, "send_email", "body").locator(".fn-part")).to_have_text(["input.name"])
     expect(card_value(page, "send_email", "body")).not_to_contain_text("}}")
 

@@ -111,14 +111,15 @@ describe("typedBraces", () => {
   });
 
   it("steps over the }} it put there when the placeholder is closed by hand", () => {
-    expect(typeInto("", "Order {{ validate_order.order_id }} charged")).toBe("Order {{  validate_order.order_id }} charged");
+    expect(typeInto("", "Order {{ validate_order.order_id }} charged")).toBe("Order {{ validate_order.order_id }} charged");
     expect(celOfTemplate(typeInto("", "Charged {{ payment.amount }}"))).toBe('"Charged " + string(payment.amount)');
-    expect(typeInto("", "{{ a }}{{ b }}!")).toBe("{{  a }}{{  b }}!");
+    expect(typeInto("", "{{ a }}{{ b }}!")).toBe("{{ a }}{{ b }}!");
+    expect(typeInto("", "{{a}}")).toBe("{{ a}}");
   });
 
   it("leaves braces typed elsewhere as typed", () => {
     expect(typedBraces("a }", "a }}", 4)).toBeNull();
     expect(typedBraces("{{ x }}", "{{ x }}}", 8)).toBeNull(); // a third brace, inside nothing open
-    expect(typeInto("", "{{ x } y")).toBe("{{  x } y }}");
+    expect(typeInto("", "{{ x } y")).toBe("{{ x } y }}");
   });
 });
