@@ -106,6 +106,9 @@ class Expression:
             RuntimeError, TypeError, ValueError, ZeroDivisionError, OverflowError, KeyError
         ) as exc:
             message = _first_line(exc)
+            if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
+                # CEL's KeyError says only the key ("'total'"); said as a path says it.
+                message = f"no such key: '{exc.args[0]}'"
             if message.startswith("No such overload"):  # what CEL says of a field of null
                 message = _null_read(self.source, activation) or message
             raise ExpressionError(message, expression=self.source) from None

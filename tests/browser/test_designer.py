@@ -183,6 +183,8 @@ def test_add_a_tool_connect_it_fix_its_inputs_and_save(page, live_server, staff_
     assert saved.source == "editor"
     nodes = {n["id"]: n for n in saved.ir["nodes"]}
     assert nodes["send_email"]["after"] == ["greet"]
+    # titled with its tool's name, as a planned step is: a run names it in words
+    assert nodes["send_email"]["title"] == "Send email"
     assert nodes["send_email"]["inputs"]["to"] == "input.email"
     assert nodes["send_email"]["inputs"]["subject"] == '"Welcome aboard"'
     # nobody placed a step by hand: the layout is made again for the canvas that opens it
@@ -315,6 +317,44 @@ def test_text_takes_values_from_earlier_steps_in_double_braces(
     expect(box).to_have_value("Hello {{ input.name }}, your welcome email is {{ greet.status }}.")
     # An expression that is not such text stays an expression, on the card too
     expect(card_value(page, "report", "subject")).to_have_attribute("data-value-kind", "expression")
+
+
+def test_double_braces_typed_in_full_are_closed_once(page, live_server, staff_user):
+    # Given a new email step's body, in Text mode
+    flow = make(staff_user)
+    inspector = add_email_after_greet(page, live_server, flow)
+    box = inspector.locator('[data-field="inputs.body"] textarea')
+    box.click()
+
+    # When the person types a placeholder in full, its closing braces as well
+    box.press_sequentially("Hello {{ input.name }}!")
+
+    # Then the braces the box put there when it opened are stepped over, not left behind
+    expect(box).to_have_value("Hello {{ input.name }}!")
+    expect(card_value(page, "send_email", "body").locator(".fn-part")).to_have_text(["input.name"])
+    expect(card_value(page, "send_email", "body")).not_to_contain_text("}}")
+
+
+def test_a_new_branchs_stand_in_condition_is_replaced_by_what_is_typed(
+    page, live_server, staff_user
+):
+    # Given a branch just added from the palette, whose condition stands in as `true`
+    flow = make(staff_user)
+    open_designer(page, live_server, flow)
+    wait_checked(page)
+    node(page, "check").click()
+    page.get_by_test_id("palette-item-branch").click()
+    condition = page.get_by_test_id("inspector").locator('[data-field="condition"] textarea')
+    expect(condition).to_have_value("true")
+
+    # When the person clicks into it and types a condition
+    condition.click()
+    condition.press_sequentially("check.valid")
+
+    # Then the condition is what they typed, not 'truecheck.valid'
+    expect(condition).to_have_value("check.valid")
+    expect(node(page, "branch")).to_contain_text("check.valid")
+    expect(node(page, "branch")).not_to_contain_text("truecheck")
 
 
 def test_an_llm_prompt_completes_values_only_inside_double_braces(page, live_server, staff_user):

@@ -49,6 +49,9 @@ def make(owner: Any, name: str, ir: dict[str, Any] | None = None, description: s
 def test_create_a_blank_flow_and_land_in_the_designer(page, live_server, staff_user, screenshot):
     page.goto(live_server("/flows"))
     expect(page.get_by_test_id("flows-empty")).to_be_visible()
+    # with no flow yet there is nothing to search or filter: only the ways to start one
+    expect(page.get_by_test_id("flows-search")).to_have_count(0)
+    expect(page.get_by_test_id("flows-count")).to_have_count(0)
     screenshot(page, "empty")
 
     page.get_by_test_id("create-flow").click()

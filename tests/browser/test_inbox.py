@@ -506,6 +506,9 @@ def test_lists_in_a_steps_context_read_as_lines_and_a_table(page, live_server, s
     # an object holding a list of records: its fields, the list a table among them
     order = context.locator(".step-context-row", has_text="order")
     expect(order.locator('.step-field[data-field="order_id"]')).to_contain_text("A-7")
+    # names read as the run's form writes them: "Order ID", not "order id"
+    expect(order.locator('.step-field[data-field="order_id"] > dt')).to_have_text("Order ID")
+    expect(order.locator("> dt")).to_have_text("Order")
     lines = order.locator('.step-field[data-field="lines"]').get_by_test_id("step-records")
     expect(lines.locator("tbody tr")).to_have_count(2)
     expect(lines.locator('tbody tr td[data-field="sku"]').nth(1)).to_have_text("GADGET-2")

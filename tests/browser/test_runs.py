@@ -465,6 +465,76 @@ def test_cancelling_a_run_that_ends_meanwhile_says_so_without_an_error(
     expect(note).to_have_count(0)
 
 
+def test_a_failed_step_is_opened_in_the_designer_on_the_field_that_failed(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run that failed reading a field its input's order does not have
+    version = make_flow(staff_user, {
+        "name": "Order mood",
+        "input_schema": {"type": "object", "required": ["order"],
+                         "properties": {"order": {"type": "object"}}},
+        "nodes": [
+            {"id": "mood", "type": "tool", "tool": "analyze_sentiment", "title": "Read the mood",
+             "inputs": {"text": '"Total: " + string(input.order.total)'}},
+        ],
+    })
+    run = start_run(staff_user, version, {"order": {"sum": 3}})
+    page.goto(live_server(f"/runs/{run.id}"))
+
+    # Then its banner says which field was missing, in words
+    banner = page.get_by_test_id("run-error")
+    expect(banner).to_contain_text("Read the mood failed", timeout=30_000)
+    expect(banner).to_contain_text("no such key: 'total'")
+    screenshot(page, "fix-in-designer")
+
+    # When the person asks to fix it, the designer opens on that version, that step and field
+    banner.get_by_test_id("run-error-fix").click()
+    expect(page).to_have_url(re.compile(rf"/flows/{version.flow_id}/v/1\?node=mood&field=inputs\.text$"))
+    expect(page.get_by_test_id("canvas")).to_have_attribute("data-ready", "true")
+    expect(page.locator('[data-node-id="mood"]')).to_have_class(re.compile(r"\bselected\b"))
+    text = page.get_by_test_id("inspector").locator('[data-field="inputs.text"] textarea')
+    expect(text).to_be_focused()
+    screenshot(page, "fix-in-designer-opened")
+
+
+def test_a_failed_run_is_run_again_on_the_version_that_fixed_it(
+    page, live_server, staff_user, screenshot
+):
+    # Given a run of v1 that failed, and a v2 of its flow saved since
+    broken = {
+        "name": "Order mood",
+        "input_schema": {"type": "object", "required": ["order"],
+                         "properties": {"order": {"type": "object"}}},
+        "nodes": [{"id": "mood", "type": "tool", "tool": "analyze_sentiment",
+                   "inputs": {"text": '"Total: " + string(input.order.total)'}}],
+    }
+    v1 = make_flow(staff_user, broken)
+    run = start_run(staff_user, v1, {"order": {"sum": 3}})
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == "failed", 30, 0.2, "the failure")
+    fixed = json.loads(json.dumps(broken))
+    fixed["nodes"][0]["inputs"]["text"] = '"Total: " + string(input.order.sum)'
+    v2 = FlowVersion.objects.create(flow=v1.flow, number=2, ir=fixed, is_valid=True)
+
+    # When its page is opened, it says the flow has moved on and offers that version
+    page.goto(live_server(f"/runs/{run.id}"))
+    note = page.get_by_test_id("run-newer-version")
+    expect(note).to_contain_text("This run used v1; the flow is now at v2.")
+    screenshot(page, "newer-version")
+    note.get_by_test_id("run-rerun-latest").click()
+
+    # Then a run of v2 with the same input starts, says what it repeats, and completes
+    page.wait_for_url(lambda url: "/runs/" in url and str(run.id) not in url)
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "completed",
+                                                                 timeout=30_000)
+    rerun = Run.objects.exclude(id=run.id).get(flow_version__flow=v1.flow)
+    assert rerun.flow_version_id == v2.id
+    assert rerun.input == run.input
+    assert rerun.rerun_of == run.id
+    expect(page.get_by_test_id("run-rerun-of")).to_be_visible()
+    # a run of the latest version offers nothing newer
+    expect(page.get_by_test_id("run-newer-version")).to_have_count(0)
+
+
 def test_a_failing_tool_shows_its_error_and_attempts(page, live_server, staff_user, screenshot):
     version = make_flow(staff_user, {
         "name": "Flaky",

@@ -43,8 +43,10 @@ def test_expressions_evaluate_like_cel(source, env, expected):
 def test_paths_and_full_programs_agree_on_missing_keys():
     with pytest.raises(ExpressionError, match="no such key: 'missing'"):
         evaluate("input.missing", {"input": {}})
-    with pytest.raises(ExpressionError):
+    with pytest.raises(ExpressionError, match="no such key: 'missing'"):
         evaluate("input.missing + 1", {"input": {}})
+    with pytest.raises(ExpressionError, match=r"""no such key: 'total' in `"Sum: " \+"""):
+        evaluate('"Sum: " + string(order.total)', {"order": {"sum": 3}})
 
 
 def test_references_exclude_comprehension_variables():

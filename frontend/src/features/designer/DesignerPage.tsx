@@ -11,6 +11,7 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { countOf } from "../../lib/plural";
 import { rememberLatestVersion } from "../../lib/latestVersion";
+import { requestedStep } from "../../lib/stepLink";
 import {
   createFlow,
   fetchVersions,
@@ -186,6 +187,11 @@ function stepsKey(): string {
   return useDesigner.getState().ir.nodes.map((node) => node.id).join("\n");
 }
 
+/** The name of the tool a palette block adds (a tool step only). */
+function toolName(tools: Tool[], drop: PaletteDrop): string | undefined {
+  return drop.type === "tool" ? tools.find((tool) => tool.id === drop.tool)?.name || undefined : undefined;
+}
+
 /** Room kept for a block added by click (a card with a few input rows). */
 const NEW_CARD_HEIGHT = 110;
 
@@ -215,6 +221,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
   const [saving, setSaving] = useState(false);
   const [versionsKey, setVersionsKey] = useState(0);
   useValidation(true);
+
+  // Opened on one step (a failed run's "Fix in designer"): that step, and the field its error
+  // names, are shown in the inspector, as a problem's click shows them.
+  const { search } = useLocation();
+  useEffect(() => {
+    const step = requestedStep(new URLSearchParams(search), useDesigner.getState().ir.nodes.map((node) => node.id));
+    if (step) designer.focusField(step.node, step.field);
+  }, [search]);
 
   useEffect(() => {
     if (flowId !== null) fetchVersions(flowId).then(setVersions).catch(() => undefined);
@@ -417,14 +431,14 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
   const add = useCallback((drop: PaletteDrop, position?: Position) => {
     const { selection, ir } = useDesigner.getState();
     const anchor = selection.length === 1 ? positionOf(selection[0]) : undefined;
-    const node = newNode(ir, drop.type, position ?? placeNew(), drop.tool);
+    const node = newNode(ir, drop.type, position ?? placeNew(), drop.tool, toolName(tools, drop));
     // A block clicked (not dropped) while one step is selected follows that step, as in n8n.
     if (!position && selection.length === 1) designer.addNodeAfter(node, selection[0]);
     else designer.addNode(node);
     // Keep the new node (and the node it was placed beside) in view, panning as little as possible.
     if (!position) requestAnimationFrame(() => revealBox(node.position!, anchor));
     return node;
-  }, [placeNew, revealBox]);
+  }, [placeNew, revealBox, tools]);
 
   /** A connection let go on empty canvas: the picker of what comes next, where it ended. */
   const [loose, setLoose] = useState<LooseConnection | null>(null);
@@ -432,10 +446,10 @@ function Workspace({ flowId, tools, categories }: { flowId: number | null; tools
     if (!loose) return;
     setLoose(null);
     // Added and connected in one step: one undo takes both away.
-    const node = newNode(useDesigner.getState().ir, drop.type, loose.position, drop.tool);
+    const node = newNode(useDesigner.getState().ir, drop.type, loose.position, drop.tool, toolName(tools, drop));
     designer.addNodeAfter(node, loose.source, loose.handle ?? "out");
     requestAnimationFrame(() => revealBox(loose.position));
-  }, [loose, revealBox]);
+  }, [loose, revealBox, tools]);
   useEffect(() => {
     if (!loose) return;
     const onKey = (event: KeyboardEvent) => event.key === "Escape" && setLoose(null);

@@ -23,14 +23,16 @@ export const NODE_KINDS: Record<NodeType, NodeKind> = {
 
 export const CONTROL_TYPES: NodeType[] = ["branch", "switch", "map", "approval", "value", "output", "llm"];
 
-/** A new node of `type` (or a tool node for `toolId`) with a fresh id. */
-export function newNode(ir: FlowIR, type: NodeType, position: Position, toolId?: string): IrNode {
+/** A new node of `type` (or a tool node for `toolId`) with a fresh id; a tool step is titled
+ *  with the tool's name (`toolName`), as a planned one is, so a run and an inbox name it in
+ *  words ("Send email failed") rather than by its id. */
+export function newNode(ir: FlowIR, type: NodeType, position: Position, toolId?: string, toolName?: string): IrNode {
   const taken = new Set(ir.nodes.map((node) => node.id));
   const base = toolId ? (toolId.split(".").pop() ?? toolId) : type;
   const id = uniqueId(base, taken);
   switch (type) {
     case "tool":
-      return { id, type, tool: toolId ?? "", inputs: {}, position };
+      return { id, type, tool: toolId ?? "", inputs: {}, position, ...(toolName ? { title: toolName } : {}) };
     case "branch":
       return { id, type, condition: "true", then: [], else: [], position };
     case "switch":

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { celOfTemplate, filledPlaceholders, openPlaceholder, partOfIssue, templateOf } from "./textTemplate";
+import { celOfTemplate, filledPlaceholders, openPlaceholder, partOfIssue, templateOf, typedBraces } from "./textTemplate";
 
 describe("celOfTemplate", () => {
   it("writes text alone as one string literal", () => {
@@ -89,5 +89,37 @@ describe("filledPlaceholders and openPlaceholder", () => {
     expect(openPlaceholder("Hello {{ cust")).toEqual({ from: 8, source: " cust" });
     expect(openPlaceholder("Hello {{ a }} and")).toBeNull();
     expect(openPlaceholder("Hello")).toBeNull();
+  });
+});
+
+/** Types `keys` one by one at the end of `start`, as the Text box applies each keystroke. */
+function typeInto(start: string, keys: string): string {
+  let text = start;
+  let cursor = start.length;
+  for (const key of keys) {
+    const next = text.slice(0, cursor) + key + text.slice(cursor);
+    const braces = typedBraces(text, next, cursor + 1);
+    text = braces ? braces.text : next;
+    cursor = braces ? braces.cursor : cursor + 1;
+  }
+  return text;
+}
+
+describe("typedBraces", () => {
+  it("opens a placeholder when {{ is typed", () => {
+    expect(typedBraces("Hi {", "Hi {{", 5)).toEqual({ text: "Hi {{  }}", cursor: 6 });
+  });
+
+  it("steps over the }} it put there when the placeholder is closed by hand", () => {
+    expect(typeInto("", "Order {{ validate_order.order_id }} charged")).toBe("Order {{ validate_order.order_id }} charged");
+    expect(celOfTemplate(typeInto("", "Charged {{ payment.amount }}"))).toBe('"Charged " + string(payment.amount)');
+    expect(typeInto("", "{{ a }}{{ b }}!")).toBe("{{ a }}{{ b }}!");
+    expect(typeInto("", "{{a}}")).toBe("{{ a}}");
+  });
+
+  it("leaves braces typed elsewhere as typed", () => {
+    expect(typedBraces("a }", "a }}", 4)).toBeNull();
+    expect(typedBraces("{{ x }}", "{{ x }}}", 8)).toBeNull(); // a third brace, inside nothing open
+    expect(typeInto("", "{{ x } y")).toBe("{{ x } y }}");
   });
 });

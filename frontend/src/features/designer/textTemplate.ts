@@ -141,3 +141,28 @@ export function openPlaceholder(textBeforeCursor: string): { from: number; sourc
   const from = open + 2;
   return { from, source: textBeforeCursor.slice(from) };
 }
+
+/** What typing `next` (cursor at `cursor`) over `previous` makes of a placeholder's braces,
+ *  as n8n's editor does, or null when it leaves the text as typed:
+ *  - `{{` just typed, with no `}}` after it, opens a placeholder: `{{ | }}` (a space typed
+ *    next is the one already there);
+ *  - the second `}` typed to close a placeholder whose `}}` was already put there when it
+ *    opened steps over that `}}` instead of leaving one more behind: typing `{{ x }}` in
+ *    full gives `{{ x }}`, not `{{ x }} }}`. */
+export function typedBraces(previous: string, next: string, cursor: number): { text: string; cursor: number } | null {
+  const before = next.slice(0, cursor);
+  const after = next.slice(cursor);
+  if (before.endsWith("{{") && !after.trimStart().startsWith("}}")) {
+    return { text: `${before}  }}${after}`, cursor: cursor + 1 };
+  }
+  const typedOne = next.length === previous.length + 1 && previous === before.slice(0, -1) + after;
+  // The space typed after `{{` in a placeholder just opened is the one already there.
+  if (typedOne && before.endsWith("{{  ") && /^ \}\}/.test(after)) {
+    return { text: before.slice(0, -1) + after, cursor: cursor - 1 };
+  }
+  const closing = after.match(/^[ \t]*\}\}/);
+  if (typedOne && before.endsWith("}}") && closing && openPlaceholder(before.slice(0, -2)) !== null) {
+    return { text: before + after.slice(closing[0].length), cursor };
+  }
+  return null;
+}

@@ -56,6 +56,8 @@ export default function FlowsPage() {
 
   const filtered = Boolean(debouncedSearch) || mine;
   const count = page?.count ?? 0;
+  // Nobody has made a flow yet: there is nothing to search or filter, only the ways to start.
+  const noFlowsYet = page !== null && count === 0 && !filtered && search === "" && !loading && error == null;
 
   async function importFile(file: File) {
     setNotice(null);
@@ -179,7 +181,7 @@ export default function FlowsPage() {
         </div>
       )}
 
-      <div className="flows-filters">
+      {!noFlowsYet && <div className="flows-filters">
         <div className="search-box">
           <span className="search-icon"><Icon name="search" size={15} /></span>
           <input
@@ -217,7 +219,7 @@ export default function FlowsPage() {
         <span className="spacer" />
         {busy && <span className="muted small" role="status">Working…</span>}
         {page && <span className="muted small" data-testid="flows-count">{count} flow{count === 1 ? "" : "s"}</span>}
-      </div>
+      </div>}
 
       {error != null && (
         <div className="alert error" role="alert">

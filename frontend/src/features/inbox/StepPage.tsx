@@ -13,6 +13,7 @@ import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
 import { WrappedText } from "./WrappedText";
+import { keyTitle } from "../../lib/jsonSchema";
 import { countOf } from "../../lib/plural";
 import { decideHelp, whoCanDecide, type MissingApprovers } from "../../lib/approvers";
 import { readSession } from "../../lib/session";
@@ -98,7 +99,7 @@ function ContextValue({ value, depth = 0 }: { value: unknown; depth?: number }) 
       <dl className="step-fields">
         {entries.map(([name, v]) => (
           <div key={name} className="step-field" data-field={name}>
-            <dt>{name.replace(/_/g, " ")}</dt>
+            <dt>{keyTitle(name)}</dt>
             <dd><ContextValue value={v} depth={depth + 1} /></dd>
           </div>
         ))}
@@ -109,7 +110,7 @@ function ContextValue({ value, depth = 0 }: { value: unknown; depth?: number }) 
     <dl className="step-fields">
       {fields.map(([name, v]) => (
         <div key={name} className="step-field" data-field={name}>
-          <dt>{name.replace(/_/g, " ")}</dt>
+          <dt>{keyTitle(name)}</dt>
           <dd>{isTable(v) ? <RecordTable table={v} /> : <ScalarText value={v} />}</dd>
         </div>
       ))}
@@ -124,7 +125,7 @@ function ContextTable({ context }: { context: Json }) {
     <dl className="step-context" data-testid="step-context">
       {entries.map(([key, value]) => (
         <div key={key} className="step-context-row">
-          <dt>{key.replace(/_/g, " ")}</dt>
+          <dt>{keyTitle(key)}</dt>
           <dd><ContextValue value={value} /></dd>
         </div>
       ))}

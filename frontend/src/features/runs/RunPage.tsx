@@ -6,15 +6,16 @@ import type { IrNode } from "../../graph";
 import { ApiError } from "../../lib/api";
 import { inputInFormOrder } from "../../lib/jsonSchema";
 import { NotFound } from "../../lib/NotFound";
+import { stepInDesigner } from "../../lib/stepLink";
 import { CodeText } from "../../lib/CodeText";
 import { countOf } from "../../lib/plural";
 import { readSession } from "../../lib/session";
 import { useNavSection } from "../../lib/navSection";
-import { assigneeNames, formatDateTime, formatDuration, noResultText, progressNote, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
+import { assigneeNames, formatDateTime, formatDuration, noResultText, progressNote, newerVersion, recoveryNote, shortId, waitingForWorker, workerSilentMs, decideHelp, whoCanDecide, type MissingApprovers } from "./format";
 import { JsonView } from "./JsonView";
 import { NodePanel } from "./NodePanel";
 import { NodeDrawer } from "./NodeDrawer";
-import { cancelRun, createRun, isReadOnly, isWithheld, type NodeAttempt } from "./runApi";
+import { cancelRun, createRun, createRunOfVersion, getFlow, isReadOnly, isWithheld, type NodeAttempt } from "./runApi";
 import { RunGraph } from "./RunGraph";
 import { FINISHED_RUN_STATUSES, statusCounts } from "./runState";
 import { adverseCounts, rejectedApprovals, rejectionSentence, type AdverseOutcome } from "./nodeKinds";
@@ -104,6 +105,18 @@ export default function RunPage() {
 
   const runStatus = state?.runStatus ?? run?.status ?? "pending";
   const finished = FINISHED_RUN_STATUSES.has(runStatus);
+  // The flow's newest version once the run has ended: a re-run may be wanted on the version
+  // that fixed what this one ran into, rather than on the run's own.
+  const [latest, setLatest] = useState<{ number: number; is_valid?: boolean } | null>(null);
+  const flowOfRun = run && !isReadOnly(run) ? run.flow : null;
+  useEffect(() => {
+    if (!finished || flowOfRun === null) return;
+    let cancelled = false;
+    getFlow(flowOfRun).then((flow) => !cancelled && setLatest(flow.latest_version ?? null), () => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [finished, flowOfRun]);
   // A waiting run's duration goes on too (its outcome's will include the wait), more slowly.
   const now = useNow(!!state && !finished, runStatus === "suspended" ? 1000 : 250);
 
@@ -204,12 +217,17 @@ export default function RunPage() {
       setBusy(null);
     }
   };
-  const doRerun = async () => {
+  const newer = newerVersion(run.version, latest);
+  /** The same input again, on the run's version or (`onVersion`) a newer one of its flow. */
+  const doRerun = async (onVersion?: number) => {
     setBusy("rerun");
     setActionError(null);
     setActionNote(null);
     try {
-      const created = await createRun(run.flow_version, (run.input ?? {}) as Record<string, unknown>, run.id);
+      const input = (run.input ?? {}) as Record<string, unknown>;
+      const created = onVersion === undefined
+        ? await createRun(run.flow_version, input, run.id)
+        : await createRunOfVersion(run.flow, onVersion, input, run.id);
       navigate(`/runs/${created.id}`);
     } catch (err) {
       setActionError(err instanceof ApiError ? err.message : String(err));
@@ -242,6 +260,14 @@ export default function RunPage() {
             <StatusBadge status={runStatus} testId="run-status" label={look.label} tone={look.tone} />
             <Connection status={view.socket} finished={finished} />
           </div>
+          {newer !== null && !readOnly && (
+            <p className="newer-version" data-testid="run-newer-version">
+              <span className="muted">This run used v{run.version}; the flow is now at v{newer}.</span>
+              <button type="button" className="btn small" onClick={() => void doRerun(newer)} disabled={busy !== null} data-testid="run-rerun-latest">
+                ↻ Re-run on v{newer}
+              </button>
+            </p>
+          )}
           {run.rerun_of && !readOnly && (
             <p className="muted rerun-of" data-testid="run-rerun-of">
               Re-run of <Link to={`/runs/${run.rerun_of}`}>run <span className="mono">{shortId(run.rerun_of)}</span></Link>
@@ -264,7 +290,8 @@ export default function RunPage() {
             <Link className="btn" to={`/runs?start=${run.flow}&version=${run.version}&from=${run.id}`} state={{ returnTo: `/runs/${run.id}` }} data-testid="run-edit-input">
               Edit input…
             </Link>
-            <button type="button" className="btn" onClick={doRerun} disabled={busy !== null} data-testid="run-rerun">
+            <button type="button" className="btn" onClick={() => void doRerun()} disabled={busy !== null} data-testid="run-rerun"
+              title={`Run v${run.version} again with the same input`}>
               ↻ Re-run
             </button>
           </>)}
@@ -382,9 +409,18 @@ export default function RunPage() {
             </div>
           </div>
           {failedNode && (
-            <button type="button" className="btn small" onClick={() => select(failedNode.id)} data-testid="run-error-node">
-              Show node
-            </button>
+            <div className="failure-actions">
+              <button type="button" className="btn small" onClick={() => select(failedNode.id)} data-testid="run-error-node">
+                Show node
+              </button>
+              {!readOnly && (
+                <Link className="btn small" data-testid="run-error-fix"
+                  to={stepInDesigner(run.flow, run.version, { node: failedNode.id, field: typeof runError.field === "string" ? runError.field : null })}
+                  title={`Open v${run.version} in the designer on ${failedNode.title || failedNode.id}`}>
+                  Fix in designer
+                </Link>
+              )}
+            </div>
           )}
         </div>
       )}

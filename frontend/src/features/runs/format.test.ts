@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assigneeNames, batchBadge, batchSegmentFilter, batchSegments, RUN_STATUS_FILTERS, runFilter, segmentLabel, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs } from "./format";
+import { assigneeNames, batchBadge, batchSegmentFilter, batchSegments, RUN_STATUS_FILTERS, runFilter, segmentLabel, decideHelp, elapsedMs, formatAgo, formatDuration, formatTick, listedDurationMs, timelineStep, noResultText, progressNote, recoveryNote, waitingForWorker, whoCanDecide, waitingLine, workerSilentMs, newerVersion } from "./format";
 
 describe("formatDuration", () => {
   it("writes ms, seconds, minutes and hours", () => {
@@ -207,5 +207,18 @@ describe("batchSegmentFilter", () => {
     expect(batchSegmentFilter("completed")).toEqual({ status: "completed", approval_rejected: false });
     expect(batchSegmentFilter("approval-rejected")).toEqual({ status: "completed", approval_rejected: true });
     expect(batchSegmentFilter("failed")).toEqual({ status: "failed" });
+  });
+});
+
+describe("newerVersion", () => {
+  it("is the latest version when it is newer than the run's and valid", () => {
+    expect(newerVersion(2, { number: 3, is_valid: true })).toBe(3);
+  });
+
+  it("is null for the run's own version, an older one, a draft with problems or none", () => {
+    expect(newerVersion(3, { number: 3, is_valid: true })).toBeNull();
+    expect(newerVersion(3, { number: 2, is_valid: true })).toBeNull();
+    expect(newerVersion(2, { number: 3, is_valid: false })).toBeNull();
+    expect(newerVersion(2, null)).toBeNull();
   });
 });

@@ -216,3 +216,12 @@ export function batchSegments(
   }
   return segments;
 }
+
+/** The flow's latest version when it is newer than the run's and can run (a re-run then
+ *  offers it: the run's own version may be the one whose failure it fixes), else null. */
+export function newerVersion(
+  runVersion: number,
+  latest: { number: number; is_valid?: boolean } | null | undefined,
+): number | null {
+  return latest && latest.is_valid !== false && latest.number > runVersion ? latest.number : null;
+}

@@ -141,3 +141,9 @@ export function getVersion(flowId: number, number: number): Promise<VersionDetai
   }
   return found;
 }
+
+/** Start a run of version `number` of flow `flowId` (a re-run on a newer version). */
+export function createRunOfVersion(flowId: number, number: number, input: Record<string, unknown>, rerunOf?: string): Promise<RunDetail> {
+  const body = { flow: flowId, version: number, input, ...(rerunOf ? { rerun_of: rerunOf } : {}) };
+  return unwrap(api.POST("/api/v1/runs/", { body }));
+}

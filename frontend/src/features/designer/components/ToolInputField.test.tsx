@@ -41,6 +41,34 @@ describe("ToolInputField", () => {
   });
 });
 
+describe("ToolInputField's required input left empty", () => {
+  const missing: Issue = {
+    code: "missing_input", node: "n", field: "inputs.to",
+    message: "Node `n` does not supply required input `to` of tool `send_email` (no join from `a` provides it).",
+    hint: "Add `inputs.to`: an expression giving a string, such as a field of the run input (`input.<field>`) or of an upstream node's output; or declare a join from `a` to `n` that maps `to`.",
+  };
+
+  it("says only that it is required, and keeps saying what the input is for", () => {
+    render(
+      <ToolInputField name="to" schema={{ type: "string", description: "Recipient address." }} required value="" issues={[missing]}
+        nodeId="n" locals={[]} disabled={false} onChange={() => undefined} />,
+    );
+    expect(screen.getByRole("alert").textContent).toBe("missing_input This input is required.");
+    expect(screen.getByText("Recipient address.")).toBeTruthy();
+    expect(document.body.textContent).not.toContain("declare a join");
+  });
+
+  it("once something is typed, an issue about it is shown in full", () => {
+    const wrong = { ...missing, code: "unknown_reference", message: "Node `n` field `inputs.to` reads `custmer`." };
+    render(
+      <ToolInputField name="to" schema={{ type: "string", description: "Recipient address." }} required value="custmer" issues={[wrong]}
+        nodeId="n" locals={[]} disabled={false} onChange={() => undefined} />,
+    );
+    expect(screen.getByRole("alert").textContent).toContain("reads custmer");
+    expect(screen.queryByText("Recipient address.")).toBeNull();
+  });
+});
+
 describe("TextFix", () => {
   it("quotes plain text in any expression field the validator could not read", () => {
     const changes: string[] = [];

@@ -40,9 +40,11 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
   const text = value.trim() === "" ? "" : typed ?? templateOf(value);
   const mode: InputMode = switchable && preferred === "text" && text !== null ? "text" : "expression";
   const nodes = useDesigner((state) => state.ir.nodes);
-  // Under the field itself, "node X does not supply required input Y of tool Z" names what
-  // the field already shows: it says only what is missing (the problems panel keeps it all).
-  const stated = found.map((issue) => (issue.code === "missing_input" && !value.trim() ? { ...issue, message: "This input is required." } : issue));
+  // Under the field itself, "node X does not supply required input Y of tool Z" and how to
+  // supply it name what the field already shows: it says only what is missing, and what the
+  // input is for stays under it (the problems panel keeps the validator's words).
+  const onlyMissing = found.length > 0 && !value.trim() && found.every((issue) => issue.code === "missing_input");
+  const stated = onlyMissing ? found.map((issue) => ({ ...issue, message: "This input is required.", hint: null })) : found;
   // In Text mode an issue about a `{{ }}` part says which part it is about.
   const placeholders = mode === "text" && text ? filledPlaceholders(text) : [];
   const pointed = placeholders.length ? stated.map((issue) => partOfIssue(text ?? "", issue.message)) : [];
@@ -123,6 +125,7 @@ export function ToolInputField({ name, schema, required, value, issues: found, n
       issues={issues}
       required={required}
       hint={description}
+      hintBesideIssues={onlyMissing}
       aside={(shape.typeLabel || switchable) ? (
         <span className="insp-aside">
           {shape.typeLabel && <span className="insp-type">{shape.typeLabel}</span>}

@@ -4,6 +4,7 @@ import { CodeText } from "../../../lib/CodeText";
 import { useEffect, useId, useRef, useState } from "react";
 import type { Issue } from "../../../graph";
 import { complete, type Completion } from "../completion";
+import { typedBraces } from "../textTemplate";
 import { useDesigner } from "../store";
 
 export interface FieldProps {
@@ -19,9 +20,11 @@ export interface FieldProps {
   aside?: React.ReactNode;
   /** Shown under the warnings: what the person can do about them. */
   after?: React.ReactNode;
+  /** The hint stays under the issues too (they only say the field is empty). */
+  hintBesideIssues?: boolean;
 }
 
-export function Field({ label, path, issues = [], warnings = [], required, hint, children, aside, after }: FieldProps) {
+export function Field({ label, path, issues = [], warnings = [], required, hint, children, aside, after, hintBesideIssues }: FieldProps) {
   const id = useId();
   return (
     <div className={`insp-field${issues.length ? " has-issues" : ""}`} data-field={path}>
@@ -33,7 +36,7 @@ export function Field({ label, path, issues = [], warnings = [], required, hint,
         {aside}
       </div>
       {children(id)}
-      {hint && !issues.length && !warnings.length && <div className="insp-hint">{hint}</div>}
+      {hint && ((!issues.length && !warnings.length) || hintBesideIssues) && <div className="insp-hint">{hint}</div>}
       {issues.map((issue, index) => (
         <div className="insp-issue" key={index} role="alert">
           <span className="insp-issue-code">{issue.code}</span> <CodeText text={issue.message} />
@@ -76,12 +79,21 @@ interface CelInputProps {
   prose?: boolean;
 }
 
+/** Values a new step starts with only to be valid (nodeKinds.newNode): a literal that says
+ *  nothing yet, replaced as a whole when the person starts typing. */
+const STAND_INS = new Set(["true", "false", "null", "[]", "{}"]);
+
+export function isStandIn(value: string): boolean {
+  return STAND_INS.has(value.trim());
+}
+
 /** The whole box is CEL. */
 const WHOLE_BOX = (textBeforeCursor: string) => ({ from: 0, source: textBeforeCursor });
 
 /** A CEL expression box with completion (Ctrl+Space opens it anywhere). */
 export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder, multiline, invalid, disabled, completeIn = WHOLE_BOX, prose }: CelInputProps) {
   const ref = useRef<HTMLTextAreaElement>(null);
+  const selectedOnFocus = useRef(false);
   const [completion, setCompletion] = useState<Completion | null>(null);
   const [active, setActive] = useState(0);
   const listId = useId();
@@ -163,7 +175,7 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
         role={prose ? undefined : "combobox"}
         onChange={(event) => {
           const element = event.target;
-          const closed = prose ? closePlaceholder(element.value, element.selectionStart ?? element.value.length) : null;
+          const closed = prose ? typedBraces(value, element.value, element.selectionStart ?? element.value.length) : null;
           onChange(closed ? closed.text : element.value);
           requestAnimationFrame(() => {
             if (closed) element.setSelectionRange(closed.cursor, closed.cursor);
@@ -171,7 +183,21 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
           });
         }}
         onKeyDown={onKeyDown}
-        onFocus={() => value === "" && refresh()}
+        onFocus={(event) => {
+          if (value === "") refresh();
+          else if (!prose && isStandIn(value)) {
+            // A new step's stand-in (a branch's `true`, a value's `null`) is there to be
+            // replaced: typing takes its place rather than running on from it ("truecheck").
+            const element = event.currentTarget;
+            element.select();
+            selectedOnFocus.current = true;
+          }
+        }}
+        onMouseUp={(event) => {
+          // The click that focused the box would put the caret where it landed, undoing that.
+          if (selectedOnFocus.current) event.preventDefault();
+          selectedOnFocus.current = false;
+        }}
         onBlur={() => setCompletion(null)}
         onClick={() => completion && refresh()}
       />
@@ -197,12 +223,6 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
       )}
     </div>
   );
-}
-
-/** `{{` just typed, with no `}}` after it, opens a placeholder as n8n does: `{{ | }}`. */
-function closePlaceholder(text: string, cursor: number): { text: string; cursor: number } | null {
-  if (!text.slice(0, cursor).endsWith("{{") || text.slice(cursor).trimStart().startsWith("}}")) return null;
-  return { text: `${text.slice(0, cursor)}  }}${text.slice(cursor)}`, cursor: cursor + 1 };
 }
 
 /** A JSON value edited as text; applied when it parses, the parse error shown otherwise. */
