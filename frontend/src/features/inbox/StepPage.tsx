@@ -8,7 +8,7 @@ import { ApiError } from "../../lib/api";
 import { NotFound } from "../../lib/NotFound";
 import { PageSkeleton } from "../../lib/PageSkeleton";
 import { type StepDetail, decideStep, fetchStep } from "./api";
-import { age, asFieldsWithTables, assigneeText, asTable, deadline, decisionCommentLabel, isScalar, isTable, type RecordTableData, type Scalar, stepOutcome } from "./format";
+import { age, asFieldsWithTables, assigneeText, asTable, contextEntries, deadline, decisionCommentLabel, isScalar, isTable, type RecordTableData, type Scalar, stepOutcome } from "./format";
 import { subscribeInbox } from "./inboxSocket";
 import { MiniGraph } from "./MiniGraph";
 import { SchemaForm } from "./SchemaForm";
@@ -119,7 +119,7 @@ function ContextValue({ value, depth = 0 }: { value: unknown; depth?: number }) 
 }
 
 function ContextTable({ context }: { context: Json }) {
-  const entries = Object.entries(context);
+  const entries = contextEntries(context);
   if (!entries.length) return <p className="muted">No context was given for this step.</p>;
   return (
     <dl className="step-context" data-testid="step-context">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { age, asFields, asFieldsWithTables, assigneeText, asTable, deadline, decisionCommentLabel, layers, span, stepOutcome } from "./format";
+import { age, asFields, asFieldsWithTables, assigneeText, asTable, contextEntries, deadline, decisionCommentLabel, layers, span, stepOutcome } from "./format";
 
 describe("inbox formatting", () => {
   const now = Date.parse("2026-01-10T12:00:00Z");
@@ -106,5 +106,10 @@ describe("decisionCommentLabel", () => {
       .toBe("Comment on your decision (shown in its history)");
     expect(decisionCommentLabel({ type: "object", properties: { note: { type: "string", title: "Comment" } } }))
       .toBe("Comment on your decision (shown in its history)");
+  });
+
+  it("leaves out context that says nothing: an empty input, an empty list, a null", () => {
+    const entries = contextEntries({ input: {}, lines: [], note: null, zero: 0, order: { id: "A-1" }, text: "" });
+    expect(entries.map(([key]) => key)).toEqual(["zero", "order", "text"]);
   });
 });

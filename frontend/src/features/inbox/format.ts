@@ -218,3 +218,14 @@ export function decisionCommentLabel(formSchema: unknown): string {
     [key, typeof field?.title === "string" ? field.title : ""].some((name) => name.trim().toLowerCase() === "comment"));
   return named ? "Comment on your decision (shown in its history)" : "Comment";
 }
+
+/** The context entries worth a row: a run started with no input has `input: {}`, which
+ * tells the approver nothing, so empty objects, empty lists and nulls are left out. */
+export function contextEntries(context: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(context).filter(([, value]) => {
+    if (value == null) return false;
+    if (Array.isArray(value)) return value.length > 0;
+    if (typeof value === "object") return Object.keys(value as object).length > 0;
+    return true;
+  });
+}
