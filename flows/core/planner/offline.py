@@ -794,8 +794,11 @@ class FlowBuilder:
         text = _EVERYONE_IN.sub(self._everyone_in, text)
         # "..., but ask my manager before", "ask the controller before voiding it", "check
         # with finance first": someone asked before a step is their approval
+        # (", ask my manager before" with no "but": the same approval, joined as with "but")
         text = _ASK_SOMEONE_FIRST.sub(
-            lambda m: f"{m['lead']}{m['who']} must approve it first{m['end']}", text
+            lambda m: f"{m['lead']}{'' if _BUT_OR_AND.search(m['lead']) else 'but '}"
+            f"{m['who']} must approve it first{m['end']}",
+            text,
         )
         text = _ASK_SOMEONE_BEFORE_DOING.sub(r"\g<lead>get approval from \g<who> before ", text)
         # "bikes B-1, B-2 and B-7 all have broken chains, log repair tickets for each"
@@ -8529,6 +8532,9 @@ class FlowBuilder:
         literals.update(code_in_capitals(properties, clause.action or "", literals))
         literals.update(container_named(properties, clause.action or clause.text, literals))
         literals.update(_example_value_written(properties, clause.action or "", literals))
+        literals.update(_named_input_set_to(properties, clause.action or "", literals))
+        literals.update(_as_the_verbs_value(spec, clause.action or "", literals))
+        literals.update(_number_like_its_example(spec, clause.action or "", literals))
         literals.update(_shaped_like_its_example(properties, clause.action or "", literals))
         literals.update(_thing_named_in_capitals(spec, clause.action or "", literals))
         literals.update(_it_by_its_pattern(properties, clause.action or "", self.request, literals))
@@ -15693,6 +15699,8 @@ _SENT_THE_THING_MADE = re.compile(
 )
 #: The verbs a yes/no input for sending something is named by (`send_email`, `notify_user`)
 _SENDING_FLAG_VERBS = frozenset({"send", "email", "notify", "mail", "text"})
+#: "but" or "and" joining what is asked first to the step
+_BUT_OR_AND = re.compile(r"\b(?:but|and)\b", re.IGNORECASE)
 #: "..., but ask my manager before", "and check with finance first": asked at the end
 _ASK_SOMEONE_FIRST = re.compile(
     r"(?P<lead>(?:,\s*|\s+)(?:but\s+|and\s+)?(?:please\s+)?)(?:ask|check\s+with|run\s+it\s+by|"
@@ -16250,6 +16258,30 @@ def _listed_inputs(spec: ToolSpec, action: str) -> set[str]:
 _A_CODE = r"#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*"
 
 
+def _codes_fitting_its_pattern(spec: ToolSpec, ids: list[str], action: str) -> list[str]:
+    """ "refund the labels txn_a1, txn_b2 and txn_c3" for a `transaction_id` whose schema
+    gives the pattern `^txn_[a-z0-9]+$`: two or more codes listed (commas, "and") that each
+    fit the `pattern` of the tool's one required id are one call each, whatever noun the step
+    calls them by."""
+    if len(ids) != 1:
+        return []
+    fields = unwrap_nullable(spec.input_properties().get(ids[0]) or {})
+    pattern = fields.get("pattern") if isinstance(fields, dict) else None
+    if not isinstance(pattern, str) or not pattern.startswith("^") or not pattern.endswith("$"):
+        return []
+    match = re.search(
+        rf"(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+{_A_CODE})\b", action
+    )
+    if match is None:
+        return []
+    codes = [c for c in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if c]
+    try:
+        fit = all(re.fullmatch(pattern, c) for c in codes)
+    except re.error:
+        return []
+    return list(dict.fromkeys(codes)) if fit and len(codes) > 1 else []
+
+
 def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     """ "pause campaign G-12 and G-13", "cancel orders #1001, #1002 and #1003": codes
     listed after the noun of the tool's one required id: one call each."""
@@ -16311,7 +16343,7 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
             rf"\bto\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)(?-i:{listed})", action, re.IGNORECASE
         )
     if match is None:
-        return []
+        return _codes_fitting_its_pattern(spec, ids, action)
     codes = [
         re.sub(rf"^{noun}\s+", "", c, flags=re.IGNORECASE).lstrip("#")
         for c in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match.group("list"))
@@ -17155,6 +17187,88 @@ def _shaped_like_its_example(
                 found[name] = json.dumps(said.pop())
                 break
     return found if len(found) == 1 else {}
+
+
+#: "Senior Engineer", "Head of Sales", "VIP": words in capitals (small joining words between)
+_TITLE_WORDS = r"[A-Z][\w&'+-]*(?:\s+(?:(?:of|and|for|the|&|de)\s+)?[A-Z][\w&'+-]*)*"
+
+
+def _named_input_set_to(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "change 4012's job title to Senior Engineer", "update employee 3377 title to Head of
+    Sales": a string input the step names (its whole name or its last word) followed by "to"
+    and words in capitals or a quote is set to them (it was asked of the run)."""
+    found: dict[str, str] = {}
+    for name, schema in properties.items():
+        fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+        words = split_identifier(name)
+        if name in taken or "string" not in schema_types(fields) or fields.get("enum"):
+            continue
+        if not words or words[-1] in {*_CODE_SUFFIXES, *STOP_WORDS} or fields.get("format"):
+            continue
+        said = re.findall(
+            rf"\b{re.escape(words[-1])}s?\s+(?:to|as)\s+(?:(?-i:({_TITLE_WORDS}))\b"
+            r"|['\"‘“]([^'\"’”]+)['\"’”])",
+            text,
+            re.IGNORECASE,
+        )
+        values = {a or b for a, b in said}
+        if len(values) == 1:
+            found[name] = json.dumps(values.pop())
+    return found if len(found) == 1 else {}
+
+
+def _as_the_verbs_value(spec: ToolSpec, text: str, taken: dict[str, str]) -> dict[str, str]:
+    """ "tag dev@zx.io as VIP" with `mailchimp_member_tag` and its input `tag`: the step's
+    verb is the last word of the tool's id and the name of one of its string inputs; what
+    follows "as" (words in capitals or a quote) is that input's value."""
+    verb = (split_identifier(spec.id) or [""])[-1]
+    fields = unwrap_nullable(spec.input_properties().get(verb) or {})
+    if verb in taken or not isinstance(fields, dict) or "string" not in schema_types(fields):
+        return {}
+    if fields.get("enum") or not re.match(rf"^\W*(?:please\s+)?{re.escape(verb)}\b", text, re.I):
+        return {}
+    said = re.findall(
+        rf"\bas\s+(?:an?\s+)?(?:(?-i:({_TITLE_WORDS}))\b"
+        r"|['\"‘“]([^'\"’”]+)['\"’”])",
+        text,
+        re.IGNORECASE,
+    )
+    values = {a or b for a, b in said}
+    return {verb: json.dumps(values.pop())} if len(values) == 1 else {}
+
+
+def _numbered_by_its_description(fields: Any) -> bool:
+    """Whether a string id's description gives a number as its example ("e.g. 4012") or
+    calls it a number ("Employee number")."""
+    if not isinstance(fields, dict):
+        return False
+    if any(re.fullmatch(r"\d{2,}", e) for e in examples_of(fields)):
+        return True
+    return "number" in split_identifier(str(fields.get("description") or ""))
+
+
+def _number_like_its_example(
+    spec: ToolSpec, text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "request sick leave for 5150 from 2026-12-07 ...", "change 4012's job title": the one
+    whole number a step writes (not part of a date, an amount or a code) is the tool's one
+    required string id whose description calls it a number or gives one as its example
+    ("Employee number, e.g. 4012"), when it names no other."""
+    properties = spec.input_properties()
+    wanted = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and split_identifier(name)[-1:] in (["id"], ["number"], ["no"])
+        and "string" in schema_types(unwrap_nullable(properties.get(name) or {}))
+        and _numbered_by_its_description(unwrap_nullable(properties[name]))
+    ]
+    said = set(re.findall(r"(?<![\w$€£.,:/#+-])(\d{3,})(?='s\b|(?![\w.,:/%-]))", text))
+    if len(wanted) != 1 or len(said) != 1:
+        return {}
+    return {wanted[0]: json.dumps(said.pop())}
 
 
 def _example_value_written(
