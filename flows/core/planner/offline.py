@@ -3995,6 +3995,17 @@ class FlowBuilder:
                     return [(ranked[0][0], ScoredTool(spec, ranked[0][0])), *ranked]
         return ranked
 
+    def _named_in_full(self, action: str) -> ToolSpec | None:
+        """The one tool whose whole name (two words or more, "Who's out") the step says,
+        a contraction read either way ("who is out today"), when no tool scores enough."""
+        said = f" {_words_of_a_name(action)} "
+        named = [
+            spec
+            for spec in self.specs.values()
+            if len((name := _words_of_a_name(spec.name)).split()) >= 2 and f" {name} " in said
+        ]
+        return named[0] if len(named) == 1 else None
+
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
         fetched = _A_SITE_FETCHED.match(text)
         if (
@@ -4010,6 +4021,10 @@ class FlowBuilder:
             sender := self._channel_sender(_clean_action(clause.action or clause.text))
         ):
             return sender  # "escalate to #escalations": the one tool that posts there
+        if (not ranked or ranked[0][0] < self.min_score) and (
+            named := self._named_in_full(clause.action or clause.text)
+        ):
+            return named  # "who's out today?" with a tool named "Who's out"
         if not ranked or ranked[0][0] < self.min_score:
             closest = ", ".join(f"{item.spec.id} ({score:.1f})" for score, item in ranked[:3])
             why = (
@@ -17162,6 +17177,12 @@ def _thing_named_in_capitals(
     return {names[0]: json.dumps(found.pop())} if len(found) == 1 else {}
 
 
+def _words_of_a_name(text: str) -> str:
+    """A name's words in lower case, "'s" after "who"/"what"/"it"/"that" read as "is"."""
+    text = re.sub(r"\b(who|what|it|that|there)['’]s\b", r"\1 is", text, flags=re.IGNORECASE)
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def _shaped_like_its_example(
     properties: dict[str, Any], text: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -17208,7 +17229,9 @@ def _named_input_set_to(
         if not words or words[-1] in {*_CODE_SUFFIXES, *STOP_WORDS} or fields.get("format"):
             continue
         said = re.findall(
-            rf"\b{re.escape(words[-1])}s?\s+(?:to|as)\s+(?:(?-i:({_TITLE_WORDS}))\b"
+            # ("the job title of employee 7001 to Staff Designer": whose it is, between)
+            rf"\b{re.escape(words[-1])}s?(?:\s+of\s+[^,;.]{{1,40}}?)?\s+(?:to|as)\s+"
+            rf"(?:(?-i:({_TITLE_WORDS}))\b"
             r"|['\"‘“]([^'\"’”]+)['\"’”])",
             text,
             re.IGNORECASE,

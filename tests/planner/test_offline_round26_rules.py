@@ -1,0 +1,65 @@
+"""Rules the twenty-fifth blind round asked for (`requests_round26.json`,
+`registered_round26_*.json`: a Shippo-style shipping API, a BambooHR-style HR API with an SMS
+tool and a Mailchimp-style marketing API an admin registers): each test states a request the
+planner got wrong before its rule (in other words than the round's), and what it plans now."""
+
+from __future__ import annotations
+
+from flows.core.ir import ApprovalNode, MapNode
+from tests.planner.offline_plans import plan
+from tests.planner.registered import eval_catalog, steps
+
+SHIPPING = "registered_round26_shipping.json"
+HR = "registered_round26_hr.json"
+MARKETING = "registered_round26_marketing.json"
+
+
+def test_codes_fitting_an_ids_pattern_listed_are_one_call_each():
+    # "refund the labels txn_a1, txn_b2 and txn_c3" refunded the first only: the step calls
+    # them labels, the id is `transaction_id` (pattern ^txn_[a-z0-9]+$)
+    for prompt in ("please refund txn_9f and txn_8e", "refund these: txn_k1, txn_k2, and txn_k3"):
+        flow = plan(prompt, eval_catalog(SHIPPING))
+        (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
+        assert loop.tool == "shippo_refund_request"
+        assert loop.inputs["transaction_id"] == "item"
+
+
+def test_an_input_named_then_set_to_words_in_capitals():
+    # "change 4012's job title to Senior Engineer" asked the run for the title
+    flow = plan("set the job title of employee 7001 to Staff Designer", eval_catalog(HR))
+    assert steps(flow)["bamboo_job_title_update"]["job_title"] == '"Staff Designer"'
+    flow = plan("update 7002's title to VP of Marketing", eval_catalog(HR))
+    assert steps(flow)["bamboo_job_title_update"]["job_title"] == '"VP of Marketing"'
+
+
+def test_what_follows_as_fills_the_input_named_by_the_tools_verb():
+    # "tag dev@zx.io as VIP in audience a1b2c3d4e5" asked the run for the tag
+    flow = plan("tag lee@zx.io as Early Adopter in a1b2c3d4e5", eval_catalog(MARKETING))
+    assert steps(flow)["mailchimp_member_tag"]["tag"] == '"Early Adopter"'
+    assert steps(flow)["mailchimp_member_tag"]["email_address"] == '"lee@zx.io"'
+
+
+def test_a_number_an_ids_description_calls_a_number_fills_it():
+    # "request sick leave for 5150 from ..." and "change 4012's job title": the employee
+    # number ("Employee number") was asked of the run
+    flow = plan("request personal time for 8123 from 2027-02-01 to 2027-02-02", eval_catalog(HR))
+    assert steps(flow)["bamboo_timeoff_request"]["employee_id"] == '"8123"'
+    flow = plan("change 7310's job title to Data Lead", eval_catalog(HR))
+    assert steps(flow)["bamboo_job_title_update"]["employee_id"] == '"7310"'
+
+
+def test_asking_someone_before_with_no_but_is_an_approval_and_no_note():
+    # ", ask my manager before" left "my manager must it first" in the step and its note
+    flow = plan(
+        "request vacation for 8123 from 2027-03-01 to 2027-03-05, ask my manager first",
+        eval_catalog(HR),
+    )
+    assert any(isinstance(node, ApprovalNode) for node in flow.nodes)
+    assert "note" not in steps(flow)["bamboo_timeoff_request"]
+
+
+def test_a_tool_named_by_a_question_answers_it():
+    # "who's out today?" was refused: scored too low, then read as a change
+    for prompt in ("who's out on 2026-12-24?", "who is out today?"):
+        flow = plan(prompt, eval_catalog(HR))
+        assert "bamboo_whos_out" in steps(flow)
