@@ -8549,7 +8549,6 @@ class FlowBuilder:
         literals.update(_example_value_written(properties, clause.action or "", literals))
         literals.update(_named_input_set_to(properties, clause.action or "", literals))
         literals.update(_as_the_verbs_value(spec, clause.action or "", literals))
-        literals.update(_number_like_its_example(spec, clause.action or "", literals))
         literals.update(_shaped_like_its_example(properties, clause.action or "", literals))
         literals.update(_thing_named_in_capitals(spec, clause.action or "", literals))
         literals.update(_it_by_its_pattern(properties, clause.action or "", self.request, literals))
@@ -8579,6 +8578,7 @@ class FlowBuilder:
         )
         literals.update(_version_literals(properties, clause.action, literals))
         literals.update(self._handle_said(spec, clause.action or clause.text, literals))
+        literals.update(_number_like_its_example(spec, clause.action or "", literals))
         literals.update(_value_before_its_input(properties, clause.action, literals))
         literals.update(_file_name_literal(properties, clause.action, literals))
         literals.update(_switch_literal(properties, clause.action, literals))
@@ -14502,6 +14502,10 @@ def _head_breaks_tie(
     ]
     if len(named) != 1 or named[0] is ranked[0]:
         return ranked
+    if _ASKS_WHAT.match(text) and not acts(ranked[0][1].spec) and acts(named[0][1].spec):
+        # ("what's the job title of employee 4012?": a question stays with the reader that
+        # tells it, not the tool that changes the thing its head names)
+        return ranked
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
 
 
@@ -14959,10 +14963,11 @@ def _reader_answers_a_question(
         if score < MIN_TOOL_SCORE:
             break
         fields = {stem(w) for name in item.spec.output_properties() for w in split_identifier(name)}
+        # ("what's the job title of employee 4012?" with a reader that requires none of its
+        # keys, an email or an `employee_id`: the ids it takes)
+        keys = item.spec.required_inputs() or list(item.spec.input_properties())
         takes = {
-            split_identifier(name)[0]
-            for name in item.spec.required_inputs()
-            if split_identifier(name)[-1:] == ["id"]
+            split_identifier(name)[0] for name in keys if split_identifier(name)[-1:] == ["id"]
         }
         if not acts(item.spec) and said & fields and takes & codes:
             return [(best, item), *ranked[:at], *ranked[at + 1 :]]
@@ -17267,8 +17272,9 @@ def _numbered_by_its_description(fields: Any) -> bool:
     calls it a number ("Employee number")."""
     if not isinstance(fields, dict):
         return False
-    if any(re.fullmatch(r"\d{2,}", e) for e in examples_of(fields)):
-        return True
+    examples = examples_of(fields)
+    if examples:
+        return all(re.fullmatch(r"\d{2,}", e) for e in examples)
     return "number" in split_identifier(str(fields.get("description") or ""))
 
 
@@ -17289,8 +17295,8 @@ def _number_like_its_example(
         and _numbered_by_its_description(unwrap_nullable(properties[name]))
     ]
     said = set(re.findall(r"(?<![\w$€£.,:/#+-])(\d{3,})(?='s\b|(?![\w.,:/%-]))", text))
-    if len(wanted) != 1 or len(said) != 1:
-        return {}
+    if len(wanted) != 1 or len(said) != 1 or _BARE_CODE.search(text):
+        return {}  # ("against INV-0042 into account 090": a code names the thing)
     return {wanted[0]: json.dumps(said.pop())}
 
 
