@@ -5,6 +5,8 @@ planner got wrong before its rule (in other words than the round's), and what it
 
 from __future__ import annotations
 
+import pytest
+
 from flows.core.ir import ApprovalNode, MapNode
 from tests.planner.offline_plans import plan
 from tests.planner.registered import eval_catalog, steps
@@ -72,3 +74,13 @@ def test_a_question_stays_with_the_reader_that_tells_it():
         flow = plan(prompt, eval_catalog(HR))
         assert "bamboo_job_title_update" not in steps(flow)
         assert "bamboo_employee_get" in steps(flow)
+
+
+def test_a_value_its_inputs_pattern_refuses_is_refused():
+    # "buy $500 of shipping insurance for 794644790138" bought a label with that number as
+    # its `rate_id` (pattern ^rate_[a-z0-9]+$)
+    for prompt in ("buy $200 of insurance for 9400111899", "buy extra coverage for 794644790138"):
+        with pytest.raises(AssertionError, match="pattern"):
+            plan(prompt, eval_catalog(SHIPPING))
+    flow = plan("buy a label for rate_77ab", eval_catalog(SHIPPING))
+    assert steps(flow)["shippo_label_buy"]["rate_id"] == '"rate_77ab"'

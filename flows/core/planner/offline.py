@@ -8724,6 +8724,7 @@ class FlowBuilder:
             _refuse_codes_listed_for_one(clause, spec, literals)
             _refuse_two_amounts_for_one(clause, spec, literals)
             _refuse_one_input_labelled_twice(clause, literals)
+            _refuse_a_value_its_pattern_refuses(clause, spec, literals)
             _refuse_two_listed_values_for_one(clause, properties, literals)
         if "name" in properties and "name" not in literals:
             # "New student Priya enrolled with priya@uni.edu": the name the address is of
@@ -12096,6 +12097,38 @@ def _refuse_codes_listed_for_one(clause: Clause, spec: ToolSpec, literals: dict[
                 f"('for each of {' and '.join(listed)}, ...').",
                 step=clause.text,
                 details={"reason": "several_values_for_one", "input": name, "values": listed},
+            )
+
+
+def _refuse_a_value_its_pattern_refuses(
+    clause: Clause, spec: ToolSpec, literals: dict[str, str]
+) -> None:
+    """ "buy $500 of shipping insurance for 794644790138" with `shippo_label_buy`, whose
+    `rate_id` has the pattern `^rate_[a-z0-9]+$`: a value the step writes into a required
+    input whose schema gives a whole pattern (`^...$`) it does not fit is not that input's
+    (the tool does some other thing than the step asks); refused, naming the pattern."""
+    properties = spec.input_properties()
+    for name in spec.required_inputs():
+        literal = literals.get(name, "")
+        fields = unwrap_nullable(properties.get(name) or {})
+        pattern = fields.get("pattern") if isinstance(fields, dict) else None
+        if not literal.startswith('"') or not isinstance(pattern, str):
+            continue
+        if not (pattern.startswith("^") and pattern.endswith("$")):
+            continue
+        value = json.loads(literal)
+        try:
+            fits = re.search(pattern, value) is not None
+        except re.error:
+            continue
+        if not fits:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: {value} is not a {name} of {spec.id} (its "
+                f"pattern is {pattern}), so the tool does not do what the step asks. "
+                "Register a tool that does it, or write the value it takes.",
+                step=clause.text,
+                details={"reason": "value_breaks_pattern", "input": name, "value": value},
             )
 
 
