@@ -84,3 +84,16 @@ def test_a_value_its_inputs_pattern_refuses_is_refused():
             plan(prompt, eval_catalog(SHIPPING))
     flow = plan("buy a label for rate_77ab", eval_catalog(SHIPPING))
     assert steps(flow)["shippo_label_buy"]["rate_id"] == '"rate_77ab"'
+
+
+def test_a_street_line_input_takes_the_street_written_up_to_its_comma():
+    # "is 215 Clayton St, San Francisco, CA 94117, US a valid address?" asked the run for
+    # the `street1`
+    flow = plan(
+        "check whether 1600 Amphitheatre Parkway, Mountain View, CA 94043, US is a valid address",
+        eval_catalog(SHIPPING),
+    )
+    inputs = steps(flow)["shippo_address_validate"]
+    assert inputs["street1"] == '"1600 Amphitheatre Parkway"'
+    assert inputs["city"] == '"Mountain View"'
+    assert inputs["zip"] == '"94043"'

@@ -8548,6 +8548,7 @@ class FlowBuilder:
         literals.update(container_named(properties, clause.action or clause.text, literals))
         literals.update(_example_value_written(properties, clause.action or "", literals))
         literals.update(_named_input_set_to(properties, clause.action or "", literals))
+        literals.update(_street_line_written(properties, clause.action or "", literals))
         literals.update(_as_the_verbs_value(spec, clause.action or "", literals))
         literals.update(_shaped_like_its_example(properties, clause.action or "", literals))
         literals.update(_thing_named_in_capitals(spec, clause.action or "", literals))
@@ -17250,6 +17251,33 @@ def _shaped_like_its_example(
 
 #: "Senior Engineer", "Head of Sales", "VIP": words in capitals (small joining words between)
 _TITLE_WORDS = r"[A-Z][\w&'+-]*(?:\s+(?:(?:of|and|for|the|&|de)\s+)?[A-Z][\w&'+-]*)*"
+
+
+#: `street1`, `address_line1`, `line_1`: an input for the first line of an address
+_FIRST_STREET_LINE = re.compile(r"^(?:street|address|addr)?_?(?:line)?_?1$", re.IGNORECASE)
+
+
+def _street_line_written(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "is 215 Clayton St, San Francisco, CA 94117, US a valid address?" for a `street1`
+    (with `city`, `state`, `zip` beside it): the first line of the street address the step
+    writes, up to its first comma, is the one street-line input's value (it was asked of the
+    run; the town and the codes are their own inputs')."""
+    lines = [
+        name
+        for name in properties
+        if name not in taken and name != "1" and _FIRST_STREET_LINE.match(name)
+    ]
+    match = STREET_ADDRESS.search(text)
+    if len(lines) != 1 or match is None:
+        return {}
+    parts = [part.strip(" .") for part in match["value"].split(",")]
+    found = {lines[0]: json.dumps(parts[0])}
+    if "city" in properties and "city" not in taken and len(parts) > 1:
+        if re.fullmatch(r"[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}", parts[1]):
+            found["city"] = json.dumps(parts[1])  # (the town written after it)
+    return found
 
 
 def _named_input_set_to(
