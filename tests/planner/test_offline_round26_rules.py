@@ -97,3 +97,24 @@ def test_a_street_line_input_takes_the_street_written_up_to_its_comma():
     assert inputs["street1"] == '"1600 Amphitheatre Parkway"'
     assert inputs["city"] == '"Mountain View"'
     assert inputs["zip"] == '"94043"'
+
+
+def test_a_persons_address_told_by_a_field_whose_description_names_them():
+    # "email his manager" asked the run for `manager_email` though the HR reader returns a
+    # `supervisor_email` described as "The employee's manager's email" (and the demo user
+    # lookup, with no manager, read the address)
+    flow = plan(
+        "look up kai@acme.com and email his manager that he starts monday", eval_catalog(HR)
+    )
+    assert steps(flow)["send_email"]["to"] == "bamboo_employee_get.supervisor_email"
+    flow = plan("look up nora@acme.com and email her manager that it shipped", eval_catalog(HR))
+    assert steps(flow)["send_email"]["to"] == "bamboo_employee_get.supervisor_email"
+
+
+def test_a_text_to_someones_manager_never_goes_to_the_number_of_the_one_read():
+    # "look up leo@acme.com and text his manager ..." texted no one it could know (and, with
+    # the reader above, would have texted Leo's own mobile)
+    with pytest.raises(AssertionError, match="manager"):
+        plan("look up kai@acme.com and text his manager that he is late", eval_catalog(HR))
+    flow = plan("look up employee 4012 and text them: your badge is ready", eval_catalog(HR))
+    assert steps(flow)["twilio_sms_send"]["to"] == "bamboo_employee_get.mobile_phone"

@@ -1872,6 +1872,7 @@ class FlowBuilder:
         _refuse_a_list_of_every_record(self.request, self.nodes, planned)
         self._refuse_a_question_answered_by_a_change()
         self._refuse_one_person_sent_to_all()
+        self._refuse_a_text_to_another_persons_number()
         self._refuse_one_place_for_both_ends()
         self._check_no_empty_branch()
         self._check_no_read_again()
@@ -1966,6 +1967,39 @@ class FlowBuilder:
             if "assign" in words and thing in named | {stem(w) for w in words}:
                 return f"assign {match['who']} to {match['article'] or ''}{match['thing']}"
         return match[0]
+
+    def _refuse_a_text_to_another_persons_number(self) -> None:
+        """ "look up leo@acme.com and text his manager ...": a text to someone's manager
+        (guardian, owner) went to the number a step returned for the one looked up
+        (`mobile_phone`); the number must be that person's (a field whose name or
+        description says them), else no step has it and the request is refused."""
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or info.clause is None:
+                continue
+            spec, clause = info.spec, info.clause
+            one = _ONE_PERSON_TOLD.match(clause.action or clause.text)
+            to = recipient_input_name(spec)
+            if one is None or to is None or not _texts_phones(spec):
+                continue
+            expression = str((node.get("inputs") or {}).get(to) or "")
+            source, _, field = expression.partition(".")
+            reader = self.specs.get(source)
+            if reader is None or not field:
+                continue
+            who = one["who"].lower()
+            schema = reader.output_properties().get(field) or {}
+            said = f"{field.replace('_', ' ')} {_field_description(schema)}".lower()
+            if re.search(rf"\b{re.escape(who)}", said):
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: it texts the {who}, and {reader.id} returns "
+                f"the number of the one it reads ({field}), not the {who}'s. Register a tool "
+                f"that gives the {who}'s phone number, or write it in the request.",
+                step=clause.text,
+                details={"reason": "another_persons_number", "tool": spec.id, "field": field},
+            )
 
     def _refuse_one_person_sent_to_all(self) -> None:
         """ "text their guardian that the bus is late": one person, and a tool that texts
@@ -5140,8 +5174,10 @@ class FlowBuilder:
                 return True
             words = {
                 stem(w)
-                for name in spec.output_properties()
-                for w in split_identifier(name)
+                for name, schema in spec.output_properties().items()
+                # ("The employee's manager's email" of a `supervisor_email`: its description's
+                # words too)
+                for w in split_identifier(f"{name} {_field_description(schema)}")
                 if w not in _GENERIC_FIELD_WORDS and len(w) > 3
             }
             return bool(words & said)
@@ -5152,7 +5188,10 @@ class FlowBuilder:
         readers = [
             pair
             for pair in ranked[1:]
-            if pair[0] >= best * 0.4 and not acts(pair[1].spec) and follows(pair[1].spec)
+            # (a reader that scores enough on its own, when it alone has what follows)
+            if pair[0] >= min(best * 0.4, self.min_score)
+            and not acts(pair[1].spec)
+            and follows(pair[1].spec)
             and any(_is_email_field(n, sch) for n, sch in pair[1].spec.input_properties().items())
             == bool(EMAIL_ADDRESS.search(text))
         ]
@@ -8999,6 +9038,17 @@ class FlowBuilder:
                 and named[-1:] == words[-1:]
                 and named[-2:-1] == words[-2:-1]
                 and set(named) <= set(words)
+            }
+        if not told and len(words := split_identifier(field)) > 1:
+            # ("email his manager" and `supervisor_email`, "The employee's manager's email":
+            # the field its description says is that person's)
+            whose = r"\s+".join(map(re.escape, words[:-1]))
+            said = rf"\b{whose}(?:['’]s)?\s+{re.escape(words[-1])}\b"
+            told = {
+                source.expression
+                for source in returned
+                if split_identifier(source.name)[-1:] == words[-1:]
+                and re.search(said, str(source.schema.get("description") or ""), re.I)
             }
         return told.pop() if len(told) == 1 else None
 
@@ -17255,6 +17305,12 @@ _TITLE_WORDS = r"[A-Z][\w&'+-]*(?:\s+(?:(?:of|and|for|the|&|de)\s+)?[A-Z][\w&'+-
 
 #: `street1`, `address_line1`, `line_1`: an input for the first line of an address
 _FIRST_STREET_LINE = re.compile(r"^(?:street|address|addr)?_?(?:line)?_?1$", re.IGNORECASE)
+
+
+def _field_description(schema: Any) -> str:
+    """An output field's own description ("The employee's manager's email"), if any."""
+    fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+    return str(fields.get("description") or "") if isinstance(fields, dict) else ""
 
 
 def _street_line_written(
