@@ -107,7 +107,7 @@ def test_a_persons_address_told_by_a_field_whose_description_names_them():
         "look up kai@acme.com and email his manager that he starts monday", eval_catalog(HR)
     )
     assert steps(flow)["send_email"]["to"] == "bamboo_employee_get.supervisor_email"
-    flow = plan("look up nora@acme.com and email her manager that it shipped", eval_catalog(HR))
+    flow = plan("look up sam@acme.com and email their manager that it shipped", eval_catalog(HR))
     assert steps(flow)["send_email"]["to"] == "bamboo_employee_get.supervisor_email"
 
 
