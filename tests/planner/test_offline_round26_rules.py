@@ -118,3 +118,11 @@ def test_a_text_to_someones_manager_never_goes_to_the_number_of_the_one_read():
         plan("look up kai@acme.com and text his manager that he is late", eval_catalog(HR))
     flow = plan("look up employee 4012 and text them: your badge is ready", eval_catalog(HR))
     assert steps(flow)["twilio_sms_send"]["to"] == "bamboo_employee_get.mobile_phone"
+
+
+def test_a_readers_whole_name_said_as_what_a_message_sends_is_read_first():
+    # "email the list of who is out today to frontdesk@acme.com" sent a body asked of the run
+    flow = plan("send ops@acme.com the names of who's out today", eval_catalog(HR))
+    assert "bamboo_whos_out" in steps(flow)["send_email"]["body"]
+    flow = plan("email the list of who is out to desk@acme.com", eval_catalog(HR))
+    assert "bamboo_whos_out" in steps(flow)["send_email"]["body"]

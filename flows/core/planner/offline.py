@@ -3723,6 +3723,22 @@ class FlowBuilder:
         it), of what the step writes (the symbol, the city); that tool, to run first (the
         run was asked for the message)."""
         made = self._planned_tools()
+        # ("email the list of who is out today to frontdesk@...": a reader's whole name,
+        # "Who's out", said as what the message sends)
+        said_in_full = f" {_words_of_a_name(_EMAIL_OR_URL.sub(' ', action))} "
+        whole = [
+            other
+            for other in self.specs.values()
+            if other.id != spec.id
+            and other.id not in made
+            and not acts(other)
+            and len((name := _words_of_a_name(other.name)).split()) >= 2
+            and re.search(rf" (?:the\s+)?(?:list|names|report) of {re.escape(name)} ", said_in_full)
+            # (a reader that needs nothing, or only what the step writes)
+            and (not other.required_inputs() or self._inputs_written_in(other, action))
+        ]
+        if len(whole) == 1:
+            return whole[0]
         # ("post the EUR to USD rate to #fx": the rate of EUR to USD)
         action = _PAIR_BEFORE_ITS_NOUN.sub(r"the \g<noun> of \g<a> to \g<b>", action)
         for said in _THE_THING_OF.finditer(_EMAIL_OR_URL.sub(" ", action)):
