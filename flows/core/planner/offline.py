@@ -5198,14 +5198,28 @@ class FlowBuilder:
             }
             return bool(words & said)
 
+        # ("email his manager": the person the rest writes to, by whose they are)
+        whom = set(re.findall(r"\b(?:his|her|their)\s+([a-z]{3,})\b", after))
+
+        def tells_whom(spec: ToolSpec) -> bool:
+            return any(
+                _is_email_field(name, schema)
+                and any(
+                    re.search(rf"\b{re.escape(who)}['’]s\b", _field_description(schema), re.I)
+                    for who in whom
+                )
+                for name, schema in spec.output_properties().items()
+            )
+
         if not written or follows(ranked[0][1].spec):
             return ranked
         best = ranked[0][0]
         readers = [
             pair
             for pair in ranked[1:]
-            # (a reader that scores enough on its own, when it alone has what follows)
-            if pair[0] >= min(best * 0.4, self.min_score)
+            # (a reader that scores enough on its own, when it alone returns the address of
+            # the one the rest writes to: "email his manager", `supervisor_email`)
+            if pair[0] >= (min(best * 0.4, self.min_score) if tells_whom(pair[1].spec) else best * 0.4)
             and not acts(pair[1].spec)
             and follows(pair[1].spec)
             and any(_is_email_field(n, sch) for n, sch in pair[1].spec.input_properties().items())
