@@ -126,3 +126,13 @@ def test_a_readers_whole_name_said_as_what_a_message_sends_is_read_first():
     assert "bamboo_whos_out" in steps(flow)["send_email"]["body"]
     flow = plan("email the list of who is out to desk@acme.com", eval_catalog(HR))
     assert "bamboo_whos_out" in steps(flow)["send_email"]["body"]
+
+
+def test_a_step_said_as_a_tools_description_says_it_when_nothing_scores():
+    # "add ana@zx.io, bo@zx.io and cy@zx.io to list a1b2c3d4e5" scored too low for
+    # "Add or resubscribe an email address to an audience (list)"
+    flow = plan("add kim@zx.io to audience a1b2c3d4e5", eval_catalog(MARKETING))
+    assert steps(flow)["mailchimp_member_subscribe"]["email_address"] == '"kim@zx.io"'
+    flow = plan("please add jo@zx.io and al@zx.io to list f0f0f0f0f0", eval_catalog(MARKETING))
+    (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
+    assert loop.tool == "mailchimp_member_subscribe"

@@ -4045,6 +4045,31 @@ class FlowBuilder:
                     return [(ranked[0][0], ScoredTool(spec, ranked[0][0])), *ranked]
         return ranked
 
+    def _done_as_described(self, action: str) -> ToolSpec | None:
+        """The one tool whose description starts with the step's verb and says the thing
+        after the step's "to"/"from"/"into" after the same word ("add kim@zx.io to list
+        a1b2..." and "Add or resubscribe an email address to an audience (list)"), when no
+        tool scores enough; a word in brackets after that thing names it too."""
+        step = _VERB_THEN_WHERE.match(action)
+        if step is None:
+            return None
+        verb, where, noun = stem(step["verb"].lower()), step["where"].lower(), step["noun"].lower()
+        found = []
+        for spec in self.specs.values():
+            first = split_identifier(spec.description)[:1]
+            if not first or stem(first[0]) != verb:
+                continue
+            said = re.search(
+                rf"\b{where}\s+(?:(?:an?|the|one)\s+)?(?:\w+\s+)?"
+                # ("to an audience member": the audience is not where it goes)
+                rf"(?:{re.escape(noun)}s?\b(?!\s+[a-z])|\w+\s+\({re.escape(noun)}s?\))",
+                spec.description,
+                re.IGNORECASE,
+            )
+            if said is not None:
+                found.append(spec)
+        return found[0] if len(found) == 1 else None
+
     def _named_in_full(self, action: str) -> ToolSpec | None:
         """The one tool whose whole name (two words or more, "Who's out") the step says,
         a contraction read either way ("who is out today"), when no tool scores enough."""
@@ -4075,6 +4100,10 @@ class FlowBuilder:
             named := self._named_in_full(clause.action or clause.text)
         ):
             return named  # "who's out today?" with a tool named "Who's out"
+        if (not ranked or ranked[0][0] < self.min_score) and (
+            described := self._done_as_described(clause.action or clause.text)
+        ):
+            return described  # "add kim@... to list a1b2...": "Add ... to an audience (list)"
         if not ranked or ranked[0][0] < self.min_score:
             closest = ", ".join(f"{item.spec.id} ({score:.1f})" for score, item in ranked[:3])
             why = (
@@ -17294,6 +17323,14 @@ def _thing_named_in_capitals(
         if m["noun"].lower() in own and not re.search(r"\d", m["name"])
     }
     return {names[0]: json.dumps(found.pop())} if len(found) == 1 else {}
+
+
+#: "add kim@zx.io to list a1b2c3d4e5": the step's verb, then where it goes ("to list")
+_VERB_THEN_WHERE = re.compile(
+    r"^\W*(?:please\s+)?(?P<verb>[a-z]{3,})\b[^;]*?\b(?P<where>to|into|from)\s+"
+    r"(?:(?:the|an?|my|our)\s+)?(?P<noun>[a-z]{3,})\b",
+    re.IGNORECASE,
+)
 
 
 def _words_of_a_name(text: str) -> str:
