@@ -136,3 +136,34 @@ def test_a_step_said_as_a_tools_description_says_it_when_nothing_scores():
     flow = plan("please add jo@zx.io and al@zx.io to list f0f0f0f0f0", eval_catalog(MARKETING))
     (loop,) = [node for node in flow.nodes if isinstance(node, MapNode)]
     assert loop.tool == "mailchimp_member_subscribe"
+
+
+def test_a_state_checked_before_where_goes_to_the_reader_that_lists_it():
+    # "is lu@zx.io still subscribed to a1b2c3d4e5?" went to the tool that subscribes: the
+    # state read was "subscribed to a1b2c3d4e5", which no output lists
+    flow = plan("check whether max@zx.io is unsubscribed from a1b2c3d4e5", eval_catalog(MARKETING))
+    assert "mailchimp_member_get" in steps(flow)
+    assert "mailchimp_member_unsubscribe" not in steps(flow)
+
+
+def test_a_verb_a_description_leads_with_picks_the_tool():
+    # "..., if not, resubscribe them" scored too low for "Add or resubscribe an email ..."
+    flow = plan("resubscribe pat@zx.io to a1b2c3d4e5", eval_catalog(MARKETING))
+    assert steps(flow)["mailchimp_member_subscribe"]["email_address"] == '"pat@zx.io"'
+
+
+def test_a_value_listed_otherwise_is_not_wired_into_an_input_that_lists_fewer():
+    # the member's status ("unsubscribed", "cleaned", ...) was wired into the subscribe
+    # tool's `status` (subscribed or pending)
+    flow = plan(
+        "is lu@zx.io still subscribed to a1b2c3d4e5? if not, resubscribe them",
+        eval_catalog(MARKETING),
+    )
+    assert "status" not in steps(flow)["mailchimp_member_subscribe"]
+
+
+def test_a_code_in_the_shape_of_an_inputs_example_fills_it():
+    # "still subscribed to a1b2c3d4e5" asked the run for the `list_id` ("Audience id, e.g.
+    # a1b2c3d4e5"): a code of the same letters-and-digits shape is that input's
+    flow = plan("is sam@zx.io still subscribed to f9e8d7c6b5?", eval_catalog(MARKETING))
+    assert steps(flow)["mailchimp_member_get"]["list_id"] == '"f9e8d7c6b5"'

@@ -4070,6 +4070,23 @@ class FlowBuilder:
                 found.append(spec)
         return found[0] if len(found) == 1 else None
 
+    def _verb_a_description_leads_with(self, action: str) -> ToolSpec | None:
+        """The one tool whose description begins with verbs joined by "or"/"and" ("Add or
+        resubscribe an email address ...") one of which, not the first, is the step's verb
+        ("resubscribe them"), when no tool scores enough."""
+        verb = re.match(r"^\W*(?:please\s+)?([a-z]{3,})\b", action, re.IGNORECASE)
+        if verb is None:
+            return None
+        said = stem(verb[1].lower())
+        found = [
+            spec
+            for spec in self.specs.values()
+            if (lead := _LEADING_VERBS.match(spec.description)) is not None
+            and said in {stem(v.lower()) for v in re.findall(r"[A-Za-z]+", lead["rest"])}
+            - {stem("or"), stem("and")}
+        ]
+        return found[0] if len(found) == 1 else None
+
     def _named_in_full(self, action: str) -> ToolSpec | None:
         """The one tool whose whole name (two words or more, "Who's out") the step says,
         a contraction read either way ("who is out today"), when no tool scores enough."""
@@ -4104,6 +4121,10 @@ class FlowBuilder:
             described := self._done_as_described(clause.action or clause.text)
         ):
             return described  # "add kim@... to list a1b2...": "Add ... to an audience (list)"
+        if (not ranked or ranked[0][0] < self.min_score) and (
+            leading := self._verb_a_description_leads_with(clause.action or clause.text)
+        ):
+            return leading  # "resubscribe them": "Add or resubscribe an email address ..."
         if not ranked or ranked[0][0] < self.min_score:
             closest = ", ".join(f"{item.spec.id} ({score:.1f})" for score, item in ranked[:3])
             why = (
@@ -5420,6 +5441,13 @@ class FlowBuilder:
         if match is None or not meaningful(match.group("state")):
             return ranked
         said = match.group("state").strip().lower()
+        head = re.split(r"\s+(?:to|in|on|for|from|at|with|of)\s+", said)[0]
+        if head != said and not any(
+            {said, said.replace(" ", "_")} & output_values(spec.output_schema)
+            for spec in self.specs.values()
+        ):
+            # ("check lu@zx.io is still subscribed to a1b2c3d4e5": the state before where)
+            said = head
         answering = {
             item.spec.id
             for _, item in ranked
@@ -11274,7 +11302,8 @@ _YES_NO_QUESTION = re.compile(
     r"(?:the|this|that|my|our|their|his|her)\s+[a-z]+|"
     # ("is invoice in_1Ab2C paid? if not, ...": a thing written with its code)
     r"[a-z]+\s+[a-z]{1,5}_[A-Za-z0-9]*\d[A-Za-z0-9]*)\s+(?P<rest>[^?.!;]{2,80})\?"
-    r"(?=\s*if\b)",
+    # ("is sam@zx.io still subscribed to f9e8d7c6b5?" asked alone, at the end, too)
+    r"(?=\s*if\b|\s*$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -17325,6 +17354,11 @@ def _thing_named_in_capitals(
     return {names[0]: json.dumps(found.pop())} if len(found) == 1 else {}
 
 
+#: "Add or resubscribe an email address ...": a description's first verbs, "or" between
+_LEADING_VERBS = re.compile(
+    r"^\s*(?P<first>[A-Z][a-z]+)(?P<rest>(?:\s*,\s*[a-z]+)*\s+(?:or|and)\s+[a-z]+)\s+"
+    r"(?:an?|the|one|some|all)\b"
+)
 #: "add kim@zx.io to list a1b2c3d4e5": the step's verb, then where it goes ("to list")
 _VERB_THEN_WHERE = re.compile(
     r"^\W*(?:please\s+)?(?P<verb>[a-z]{3,})\b[^;]*?\b(?P<where>to|into|from)\s+"
@@ -17337,6 +17371,19 @@ def _words_of_a_name(text: str) -> str:
     """A name's words in lower case, "'s" after "who"/"what"/"it"/"that" read as "is"."""
     text = re.sub(r"\b(who|what|it|that|there)['’]s\b", r"\1 is", text, flags=re.IGNORECASE)
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _same_shape_as(example: str, text: str) -> str | None:
+    """The one code `text` writes in the shape of `example` when it mixes letters and
+    digits with no marks ("a1b2c3d4e5", "42694e9e57"): the same length, a digit where the
+    example has a digit, a letter where it has a letter (either case)."""
+    if len(example) < 6 or not re.fullmatch(r"[a-z0-9]+", example):
+        return None
+    if not re.search(r"\d", example) or not re.search(r"[a-z]", example):
+        return None
+    shape = "".join(r"\d" if c.isdigit() else "[a-zA-Z]" for c in example)
+    said = set(re.findall(rf"(?<![\w@.-]){shape}(?![\w@.-])", text))
+    return said.pop() if len(said) == 1 else None
 
 
 def _shaped_like_its_example(
@@ -17353,6 +17400,11 @@ def _shaped_like_its_example(
             continue
         for example in examples_of(fields):
             marks = re.sub(r"[\w.\-\s]", "", example)
+            if not marks and (shaped := _same_shape_as(example, text)) is not None:
+                # ("subscribed to a1b2c3d4e5" for "Audience id, e.g. a1b2c3d4e5": a code of
+                # the example's length, letters and digits where it has them)
+                found[name] = json.dumps(shaped)
+                break
             if len(marks) < 2 or " " in example.strip():
                 continue
             shape = "".join(
