@@ -70,7 +70,10 @@ def test_a_tool_named_by_a_question_answers_it():
 def test_a_question_stays_with_the_reader_that_tells_it():
     # "what's the job title of employee 4012?" went to the tool that changes job titles
     # (the head of "job title" is a word of its id), then was refused as a question to it
-    for prompt in ("what is the job title of employee 5521?", "what's the job title of employee 77?"):
+    for prompt in (
+        "what is the job title of employee 5521?",
+        "what's the job title of employee 77?",
+    ):
         flow = plan(prompt, eval_catalog(HR))
         assert "bamboo_job_title_update" not in steps(flow)
         assert "bamboo_employee_get" in steps(flow)

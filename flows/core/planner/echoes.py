@@ -90,7 +90,7 @@ def acts(spec: ToolSpec) -> bool:
 
 #: "Who's out", "What's due", "Where is my order": a tool's name that asks a question
 _NAMED_BY_A_QUESTION = re.compile(
-    r"^\s*(?:who|what|where|which|when|how)(?:['’]s|s)?\b", re.IGNORECASE
+    r"^\s*(?:who|what|where|which|when|how)(?:['\u2019]s|s)?\b", re.IGNORECASE
 )
 #: A description that says the tool answers a question ("Tell whether a SKU is available",
 #: "Returns how many units are left"), what a tool named by a noun alone does.

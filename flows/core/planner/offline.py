@@ -5255,7 +5255,7 @@ class FlowBuilder:
             return any(
                 _is_email_field(name, schema)
                 and any(
-                    re.search(rf"\b{re.escape(who)}['’]s\b", _field_description(schema), re.I)
+                    re.search(rf"\b{re.escape(who)}['\u2019]s\b", _field_description(schema), re.I)
                     for who in whom
                 )
                 for name, schema in spec.output_properties().items()
@@ -5264,12 +5264,13 @@ class FlowBuilder:
         if not written or follows(ranked[0][1].spec):
             return ranked
         best = ranked[0][0]
+        floor = best * 0.4
         readers = [
             pair
             for pair in ranked[1:]
             # (a reader that scores enough on its own, when it alone returns the address of
             # the one the rest writes to: "email his manager", `supervisor_email`)
-            if pair[0] >= (min(best * 0.4, self.min_score) if tells_whom(pair[1].spec) else best * 0.4)
+            if pair[0] >= (min(floor, self.min_score) if tells_whom(pair[1].spec) else floor)
             and not acts(pair[1].spec)
             and follows(pair[1].spec)
             and any(_is_email_field(n, sch) for n, sch in pair[1].spec.input_properties().items())
@@ -9130,7 +9131,7 @@ class FlowBuilder:
             # ("email his manager" and `supervisor_email`, "The employee's manager's email":
             # the field its description says is that person's)
             whose = r"\s+".join(map(re.escape, words[:-1]))
-            said = rf"\b{whose}(?:['’]s)?\s+{re.escape(words[-1])}\b"
+            said = rf"\b{whose}(?:['\u2019]s)?\s+{re.escape(words[-1])}\b"
             told = {
                 source.expression
                 for source in returned
@@ -17369,7 +17370,7 @@ _VERB_THEN_WHERE = re.compile(
 
 def _words_of_a_name(text: str) -> str:
     """A name's words in lower case, "'s" after "who"/"what"/"it"/"that" read as "is"."""
-    text = re.sub(r"\b(who|what|it|that|there)['’]s\b", r"\1 is", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(who|what|it|that|there)['\u2019]s\b", r"\1 is", text, flags=re.IGNORECASE)
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
@@ -17449,9 +17450,11 @@ def _street_line_written(
         return {}
     parts = [part.strip(" .") for part in match["value"].split(",")]
     found = {lines[0]: json.dumps(parts[0])}
-    if "city" in properties and "city" not in taken and len(parts) > 1:
-        if re.fullmatch(r"[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}", parts[1]):
-            found["city"] = json.dumps(parts[1])  # (the town written after it)
+    town = r"[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}"
+    if "city" in properties and "city" not in taken and len(parts) > 1 and re.fullmatch(
+        town, parts[1]
+    ):
+        found["city"] = json.dumps(parts[1])  # (the town written after it)
     return found
 
 
@@ -17473,7 +17476,7 @@ def _named_input_set_to(
             # ("the job title of employee 7001 to Staff Designer": whose it is, between)
             rf"\b{re.escape(words[-1])}s?(?:\s+of\s+[^,;.]{{1,40}}?)?\s+(?:to|as)\s+"
             rf"(?:(?-i:({_TITLE_WORDS}))\b"
-            r"|['\"‘“]([^'\"’”]+)['\"’”])",
+            r"|['\"\u2018\u201c]([^'\"\u2019\u201d]+)['\"\u2019\u201d])",
             text,
             re.IGNORECASE,
         )
@@ -17495,7 +17498,7 @@ def _as_the_verbs_value(spec: ToolSpec, text: str, taken: dict[str, str]) -> dic
         return {}
     said = re.findall(
         rf"\bas\s+(?:an?\s+)?(?:(?-i:({_TITLE_WORDS}))\b"
-        r"|['\"‘“]([^'\"’”]+)['\"’”])",
+        r"|['\"\u2018\u201c]([^'\"\u2019\u201d]+)['\"\u2019\u201d])",
         text,
         re.IGNORECASE,
     )
