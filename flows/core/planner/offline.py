@@ -17465,6 +17465,13 @@ def _named_input_set_to(
     Sales": a string input the step names (its whole name or its last word) followed by "to"
     and words in capitals or a quote is set to them (it was asked of the run)."""
     found: dict[str, str] = {}
+    listed = {
+        said
+        for schema in properties.values()
+        for value in (unwrap_nullable(schema) if isinstance(schema, dict) else {}).get("enum") or []
+        if isinstance(value, str)
+        for said in (value.lower(), value.replace("_", " ").lower())
+    }
     for name, schema in properties.items():
         fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
         words = split_identifier(name)
@@ -17480,7 +17487,8 @@ def _named_input_set_to(
             text,
             re.IGNORECASE,
         )
-        values = {a or b for a, b in said}
+        # ('the api component to "major outage"': a value another input lists is that one's)
+        values = {a or b for a, b in said if (a or b).lower() not in listed}
         if len(values) == 1:
             found[name] = json.dumps(values.pop())
     return found if len(found) == 1 else {}
