@@ -64,6 +64,10 @@ def acts(spec: ToolSpec) -> bool:
         # ("xero_account_balance", "Get account balance": "Read the current balance ...": an
         # id of nouns whose last may be a verb, and a name and a description that both look)
         return False
+    if said and stem(said[0]) in _LOOKS_ONLY and _NAMED_BY_A_QUESTION.match(spec.name):
+        # ("bamboo_whos_out", "Who's out": "List employees out of office ...": a name that
+        # asks a question, a description that looks)
+        return False
     if (
         said
         and len(words) > 1
@@ -84,6 +88,10 @@ def acts(spec: ToolSpec) -> bool:
     )
 
 
+#: "Who's out", "What's due", "Where is my order": a tool's name that asks a question
+_NAMED_BY_A_QUESTION = re.compile(
+    r"^\s*(?:who|what|where|which|when|how)(?:['\u2019]s|s)?\b", re.IGNORECASE
+)
 #: A description that says the tool answers a question ("Tell whether a SKU is available",
 #: "Returns how many units are left"), what a tool named by a noun alone does.
 _ANSWERS = re.compile(

@@ -811,8 +811,11 @@ class FlowBuilder:
         text = _EVERYONE_IN.sub(self._everyone_in, text)
         # "..., but ask my manager before", "ask the controller before voiding it", "check
         # with finance first": someone asked before a step is their approval
+        # (", ask my manager before" with no "but": the same approval, joined as with "but")
         text = _ASK_SOMEONE_FIRST.sub(
-            lambda m: f"{m['lead']}{m['who']} must approve it first{m['end']}", text
+            lambda m: f"{m['lead']}{'' if _BUT_OR_AND.search(m['lead']) else 'but '}"
+            f"{m['who']} must approve it first{m['end']}",
+            text,
         )
         text = _ASK_SOMEONE_BEFORE_DOING.sub(r"\g<lead>get approval from \g<who> before ", text)
         # "bikes B-1, B-2 and B-7 all have broken chains, log repair tickets for each"
@@ -1935,6 +1938,7 @@ class FlowBuilder:
         _refuse_a_list_of_every_record(self.request, self.nodes, planned)
         self._refuse_a_question_answered_by_a_change()
         self._refuse_one_person_sent_to_all()
+        self._refuse_a_text_to_another_persons_number()
         self._refuse_one_place_for_both_ends()
         self._check_no_empty_branch()
         self._check_no_read_again()
@@ -2029,6 +2033,39 @@ class FlowBuilder:
             if "assign" in words and thing in named | {stem(w) for w in words}:
                 return f"assign {match['who']} to {match['article'] or ''}{match['thing']}"
         return match[0]
+
+    def _refuse_a_text_to_another_persons_number(self) -> None:
+        """ "look up leo@acme.com and text his manager ...": a text to someone's manager
+        (guardian, owner) went to the number a step returned for the one looked up
+        (`mobile_phone`); the number must be that person's (a field whose name or
+        description says them), else no step has it and the request is refused."""
+        for node in self.nodes:
+            info = self.info.get(str(node.get("id")))
+            if info is None or info.spec is None or info.clause is None:
+                continue
+            spec, clause = info.spec, info.clause
+            one = _ONE_PERSON_TOLD.match(clause.action or clause.text)
+            to = recipient_input_name(spec)
+            if one is None or to is None or not _texts_phones(spec):
+                continue
+            expression = str((node.get("inputs") or {}).get(to) or "")
+            source, _, field = expression.partition(".")
+            reader = self.specs.get(source)
+            if reader is None or not field:
+                continue
+            who = one["who"].lower()
+            schema = reader.output_properties().get(field) or {}
+            said = f"{field.replace('_', ' ')} {_field_description(schema)}".lower()
+            if re.search(rf"\b{re.escape(who)}", said):
+                continue
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not map {clause.label}: it texts the {who}, and {reader.id} returns "
+                f"the number of the one it reads ({field}), not the {who}'s. Register a tool "
+                f"that gives the {who}'s phone number, or write it in the request.",
+                step=clause.text,
+                details={"reason": "another_persons_number", "tool": spec.id, "field": field},
+            )
 
     def _refuse_one_person_sent_to_all(self) -> None:
         """ "text their guardian that the bus is late": one person, and a tool that texts
@@ -3779,6 +3816,22 @@ class FlowBuilder:
         it), of what the step writes (the symbol, the city); that tool, to run first (the
         run was asked for the message)."""
         made = self._planned_tools()
+        # ("email the list of who is out today to frontdesk@...": a reader's whole name,
+        # "Who's out", said as what the message sends)
+        said_in_full = f" {_words_of_a_name(_EMAIL_OR_URL.sub(' ', action))} "
+        whole = [
+            other
+            for other in self.specs.values()
+            if other.id != spec.id
+            and other.id not in made
+            and not acts(other)
+            and len((name := _words_of_a_name(other.name)).split()) >= 2
+            and re.search(rf" (?:the\s+)?(?:list|names|report) of {re.escape(name)} ", said_in_full)
+            # (a reader that needs nothing, or only what the step writes)
+            and (not other.required_inputs() or self._inputs_written_in(other, action))
+        ]
+        if len(whole) == 1:
+            return whole[0]
         # ("post the EUR to USD rate to #fx": the rate of EUR to USD)
         action = _PAIR_BEFORE_ITS_NOUN.sub(r"the \g<noun> of \g<a> to \g<b>", action)
         for said in _THE_THING_OF.finditer(_EMAIL_OR_URL.sub(" ", action)):
@@ -4085,6 +4138,59 @@ class FlowBuilder:
                     return [(ranked[0][0], ScoredTool(spec, ranked[0][0])), *ranked]
         return ranked
 
+    def _done_as_described(self, action: str) -> ToolSpec | None:
+        """The one tool whose description starts with the step's verb and says the thing
+        after the step's "to"/"from"/"into" after the same word ("add kim@zx.io to list
+        a1b2..." and "Add or resubscribe an email address to an audience (list)"), when no
+        tool scores enough; a word in brackets after that thing names it too."""
+        step = _VERB_THEN_WHERE.match(action)
+        if step is None:
+            return None
+        verb, where, noun = stem(step["verb"].lower()), step["where"].lower(), step["noun"].lower()
+        found = []
+        for spec in self.specs.values():
+            first = split_identifier(spec.description)[:1]
+            if not first or stem(first[0]) != verb:
+                continue
+            said = re.search(
+                rf"\b{where}\s+(?:(?:an?|the|one)\s+)?(?:\w+\s+)?"
+                # ("to an audience member": the audience is not where it goes)
+                rf"(?:{re.escape(noun)}s?\b(?!\s+[a-z])|\w+\s+\({re.escape(noun)}s?\))",
+                spec.description,
+                re.IGNORECASE,
+            )
+            if said is not None:
+                found.append(spec)
+        return found[0] if len(found) == 1 else None
+
+    def _verb_a_description_leads_with(self, action: str) -> ToolSpec | None:
+        """The one tool whose description begins with verbs joined by "or"/"and" ("Add or
+        resubscribe an email address ...") one of which, not the first, is the step's verb
+        ("resubscribe them"), when no tool scores enough."""
+        verb = re.match(r"^\W*(?:please\s+)?([a-z]{3,})\b", action, re.IGNORECASE)
+        if verb is None:
+            return None
+        said = stem(verb[1].lower())
+        found = [
+            spec
+            for spec in self.specs.values()
+            if (lead := _LEADING_VERBS.match(spec.description)) is not None
+            and said in {stem(v.lower()) for v in re.findall(r"[A-Za-z]+", lead["rest"])}
+            - {stem("or"), stem("and")}
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def _named_in_full(self, action: str) -> ToolSpec | None:
+        """The one tool whose whole name (two words or more, "Who's out") the step says,
+        a contraction read either way ("who is out today"), when no tool scores enough."""
+        said = f" {_words_of_a_name(action)} "
+        named = [
+            spec
+            for spec in self.specs.values()
+            if len((name := _words_of_a_name(spec.name)).split()) >= 2 and f" {name} " in said
+        ]
+        return named[0] if len(named) == 1 else None
+
     def _pick_tool(self, clause: Clause, text: str) -> ToolSpec:
         fetched = _A_SITE_FETCHED.match(text)
         if (
@@ -4100,6 +4206,18 @@ class FlowBuilder:
             sender := self._channel_sender(_clean_action(clause.action or clause.text))
         ):
             return sender  # "escalate to #escalations": the one tool that posts there
+        if (not ranked or ranked[0][0] < self.min_score) and (
+            named := self._named_in_full(clause.action or clause.text)
+        ):
+            return named  # "who's out today?" with a tool named "Who's out"
+        if (not ranked or ranked[0][0] < self.min_score) and (
+            described := self._done_as_described(clause.action or clause.text)
+        ):
+            return described  # "add kim@... to list a1b2...": "Add ... to an audience (list)"
+        if (not ranked or ranked[0][0] < self.min_score) and (
+            leading := self._verb_a_description_leads_with(clause.action or clause.text)
+        ):
+            return leading  # "resubscribe them": "Add or resubscribe an email address ..."
         if not ranked or ranked[0][0] < self.min_score:
             closest = ", ".join(f"{item.spec.id} ({score:.1f})" for score, item in ranked[:3])
             why = (
@@ -5219,19 +5337,39 @@ class FlowBuilder:
                 return True
             words = {
                 stem(w)
-                for name in spec.output_properties()
-                for w in split_identifier(name)
+                for name, schema in spec.output_properties().items()
+                # ("The employee's manager's email" of a `supervisor_email`: its description's
+                # words too)
+                for w in split_identifier(f"{name} {_field_description(schema)}")
                 if w not in _GENERIC_FIELD_WORDS and len(w) > 3
             }
             return bool(words & said)
 
+        # ("email his manager": the person the rest writes to, by whose they are)
+        whom = set(re.findall(r"\b(?:his|her|their)\s+([a-z]{3,})\b", after))
+
+        def tells_whom(spec: ToolSpec) -> bool:
+            return any(
+                _is_email_field(name, schema)
+                and any(
+                    re.search(rf"\b{re.escape(who)}['\u2019]s\b", _field_description(schema), re.I)
+                    for who in whom
+                )
+                for name, schema in spec.output_properties().items()
+            )
+
         if not written or follows(ranked[0][1].spec):
             return ranked
         best = ranked[0][0]
+        floor = best * 0.4
         readers = [
             pair
             for pair in ranked[1:]
-            if pair[0] >= best * 0.4 and not acts(pair[1].spec) and follows(pair[1].spec)
+            # (a reader that scores enough on its own, when it alone returns the address of
+            # the one the rest writes to: "email his manager", `supervisor_email`)
+            if pair[0] >= (min(floor, self.min_score) if tells_whom(pair[1].spec) else floor)
+            and not acts(pair[1].spec)
+            and follows(pair[1].spec)
             and any(_is_email_field(n, sch) for n, sch in pair[1].spec.input_properties().items())
             == bool(EMAIL_ADDRESS.search(text))
         ]
@@ -5401,6 +5539,13 @@ class FlowBuilder:
         if match is None or not meaningful(match.group("state")):
             return ranked
         said = match.group("state").strip().lower()
+        head = re.split(r"\s+(?:to|in|on|for|from|at|with|of)\s+", said)[0]
+        if head != said and not any(
+            {said, said.replace(" ", "_")} & output_values(spec.output_schema)
+            for spec in self.specs.values()
+        ):
+            # ("check lu@zx.io is still subscribed to a1b2c3d4e5": the state before where)
+            said = head
         answering = {
             item.spec.id
             for _, item in ranked
@@ -8728,6 +8873,9 @@ class FlowBuilder:
         literals.update(code_in_capitals(properties, clause.action or "", literals))
         literals.update(container_named(properties, clause.action or clause.text, literals))
         literals.update(_example_value_written(properties, clause.action or "", literals))
+        literals.update(_named_input_set_to(properties, clause.action or "", literals))
+        literals.update(_street_line_written(properties, clause.action or "", literals))
+        literals.update(_as_the_verbs_value(spec, clause.action or "", literals))
         literals.update(_shaped_like_its_example(properties, clause.action or "", literals))
         literals.update(_thing_named_in_capitals(spec, clause.action or "", literals))
         literals.update(_it_by_its_pattern(properties, clause.action or "", self.request, literals))
@@ -8757,6 +8905,7 @@ class FlowBuilder:
         )
         literals.update(_version_literals(properties, clause.action, literals))
         literals.update(self._handle_said(spec, clause.action or clause.text, literals))
+        literals.update(_number_like_its_example(spec, clause.action or "", literals))
         literals.update(_value_before_its_input(properties, clause.action, literals))
         literals.update(_file_name_literal(properties, clause.action, literals))
         literals.update(_switch_literal(properties, clause.action, literals))
@@ -8903,6 +9052,7 @@ class FlowBuilder:
             _refuse_codes_listed_for_one(clause, spec, literals)
             _refuse_two_amounts_for_one(clause, spec, literals)
             _refuse_one_input_labelled_twice(clause, literals)
+            _refuse_a_value_its_pattern_refuses(clause, spec, literals)
             _refuse_two_listed_values_for_one(clause, properties, literals)
         if "name" in properties and "name" not in literals:
             # "New student Priya enrolled with priya@uni.edu": the name the address is of
@@ -9176,6 +9326,17 @@ class FlowBuilder:
                 and named[-1:] == words[-1:]
                 and named[-2:-1] == words[-2:-1]
                 and set(named) <= set(words)
+            }
+        if not told and len(words := split_identifier(field)) > 1:
+            # ("email his manager" and `supervisor_email`, "The employee's manager's email":
+            # the field its description says is that person's)
+            whose = r"\s+".join(map(re.escape, words[:-1]))
+            said = rf"\b{whose}(?:['\u2019]s)?\s+{re.escape(words[-1])}\b"
+            told = {
+                source.expression
+                for source in returned
+                if split_identifier(source.name)[-1:] == words[-1:]
+                and re.search(said, str(source.schema.get("description") or ""), re.I)
             }
         return told.pop() if len(told) == 1 else None
 
@@ -11369,7 +11530,8 @@ _YES_NO_QUESTION = re.compile(
     r"(?:the|this|that|my|our|their|his|her)\s+[a-z]+|"
     # ("is invoice in_1Ab2C paid? if not, ...": a thing written with its code)
     r"[a-z]+\s+[a-z]{1,5}_[A-Za-z0-9]*\d[A-Za-z0-9]*)\s+(?P<rest>[^?.!;]{2,80})\?"
-    r"(?=\s*if\b)",
+    # ("is sam@zx.io still subscribed to f9e8d7c6b5?" asked alone, at the end, too)
+    r"(?=\s*if\b|\s*$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -12316,6 +12478,38 @@ def _refuse_codes_listed_for_one(clause: Clause, spec: ToolSpec, literals: dict[
                 f"('for each of {' and '.join(listed)}, ...').",
                 step=clause.text,
                 details={"reason": "several_values_for_one", "input": name, "values": listed},
+            )
+
+
+def _refuse_a_value_its_pattern_refuses(
+    clause: Clause, spec: ToolSpec, literals: dict[str, str]
+) -> None:
+    """ "buy $500 of shipping insurance for 794644790138" with `shippo_label_buy`, whose
+    `rate_id` has the pattern `^rate_[a-z0-9]+$`: a value the step writes into a required
+    input whose schema gives a whole pattern (`^...$`) it does not fit is not that input's
+    (the tool does some other thing than the step asks); refused, naming the pattern."""
+    properties = spec.input_properties()
+    for name in spec.required_inputs():
+        literal = literals.get(name, "")
+        fields = unwrap_nullable(properties.get(name) or {})
+        pattern = fields.get("pattern") if isinstance(fields, dict) else None
+        if not literal.startswith('"') or not isinstance(pattern, str):
+            continue
+        if not (pattern.startswith("^") and pattern.endswith("$")):
+            continue
+        value = json.loads(literal)
+        try:
+            fits = re.search(pattern, value) is not None
+        except re.error:
+            continue
+        if not fits:
+            raise PlanningError(
+                "unmapped_step",
+                f"Could not plan {clause.label}: {value} is not a {name} of {spec.id} (its "
+                f"pattern is {pattern}), so the tool does not do what the step asks. "
+                "Register a tool that does it, or write the value it takes.",
+                step=clause.text,
+                details={"reason": "value_breaks_pattern", "input": name, "value": value},
             )
 
 
@@ -14722,6 +14916,10 @@ def _head_breaks_tie(
     ]
     if len(named) != 1 or named[0] is ranked[0]:
         return ranked
+    if _ASKS_WHAT.match(text) and not acts(ranked[0][1].spec) and acts(named[0][1].spec):
+        # ("what's the job title of employee 4012?": a question stays with the reader that
+        # tells it, not the tool that changes the thing its head names)
+        return ranked
     return [named[0], *[pair for pair in ranked if pair is not named[0]]]
 
 
@@ -15179,10 +15377,11 @@ def _reader_answers_a_question(
         if score < MIN_TOOL_SCORE:
             break
         fields = {stem(w) for name in item.spec.output_properties() for w in split_identifier(name)}
+        # ("what's the job title of employee 4012?" with a reader that requires none of its
+        # keys, an email or an `employee_id`: the ids it takes)
+        keys = item.spec.required_inputs() or list(item.spec.input_properties())
         takes = {
-            split_identifier(name)[0]
-            for name in item.spec.required_inputs()
-            if split_identifier(name)[-1:] == ["id"]
+            split_identifier(name)[0] for name in keys if split_identifier(name)[-1:] == ["id"]
         }
         if not acts(item.spec) and said & fields and takes & codes:
             return [(best, item), *ranked[:at], *ranked[at + 1 :]]
@@ -16191,6 +16390,8 @@ _SENT_THE_THING_MADE = re.compile(
 )
 #: The verbs a yes/no input for sending something is named by (`send_email`, `notify_user`)
 _SENDING_FLAG_VERBS = frozenset({"send", "email", "notify", "mail", "text"})
+#: "but" or "and" joining what is asked first to the step
+_BUT_OR_AND = re.compile(r"\b(?:but|and)\b", re.IGNORECASE)
 #: "..., but ask my manager before", "and check with finance first": asked at the end
 _ASK_SOMEONE_FIRST = re.compile(
     r"(?P<lead>(?:,\s*|\s+)(?:but\s+|and\s+)?(?:please\s+)?)(?:ask|check\s+with|run\s+it\s+by|"
@@ -16757,6 +16958,30 @@ def _listed_inputs(spec: ToolSpec, action: str) -> set[str]:
 _A_CODE = r"#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*"
 
 
+def _codes_fitting_its_pattern(spec: ToolSpec, ids: list[str], action: str) -> list[str]:
+    """ "refund the labels txn_a1, txn_b2 and txn_c3" for a `transaction_id` whose schema
+    gives the pattern `^txn_[a-z0-9]+$`: two or more codes listed (commas, "and") that each
+    fit the `pattern` of the tool's one required id are one call each, whatever noun the step
+    calls them by."""
+    if len(ids) != 1:
+        return []
+    fields = unwrap_nullable(spec.input_properties().get(ids[0]) or {})
+    pattern = fields.get("pattern") if isinstance(fields, dict) else None
+    if not isinstance(pattern, str) or not pattern.startswith("^") or not pattern.endswith("$"):
+        return []
+    match = re.search(
+        rf"(?P<list>{_A_CODE}(?:\s*,\s*{_A_CODE})*\s*,?\s+(?:and|&)\s+{_A_CODE})\b", action
+    )
+    if match is None:
+        return []
+    codes = [c for c in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match["list"]) if c]
+    try:
+        fit = all(re.fullmatch(pattern, c) for c in codes)
+    except re.error:
+        return []
+    return list(dict.fromkeys(codes)) if fit and len(codes) > 1 else []
+
+
 def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
     """ "pause campaign G-12 and G-13", "cancel orders #1001, #1002 and #1003": codes
     listed after the noun of the tool's one required id: one call each."""
@@ -16818,7 +17043,7 @@ def _codes_listed(spec: ToolSpec, action: str) -> list[str]:
             rf"\bto\s+(?:(?:the\s+)?[a-z]+\s+)?(?=[A-Z]+-?\d)(?-i:{listed})", action, re.IGNORECASE
         )
     if match is None:
-        return []
+        return _codes_fitting_its_pattern(spec, ids, action)
     codes = [
         re.sub(rf"^{noun}\s+", "", c, flags=re.IGNORECASE).lstrip("#")
         for c in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", match.group("list"))
@@ -17637,6 +17862,38 @@ def _thing_named_in_capitals(
     return {names[0]: json.dumps(found.pop())} if len(found) == 1 else {}
 
 
+#: "Add or resubscribe an email address ...": a description's first verbs, "or" between
+_LEADING_VERBS = re.compile(
+    r"^\s*(?P<first>[A-Z][a-z]+)(?P<rest>(?:\s*,\s*[a-z]+)*\s+(?:or|and)\s+[a-z]+)\s+"
+    r"(?:an?|the|one|some|all)\b"
+)
+#: "add kim@zx.io to list a1b2c3d4e5": the step's verb, then where it goes ("to list")
+_VERB_THEN_WHERE = re.compile(
+    r"^\W*(?:please\s+)?(?P<verb>[a-z]{3,})\b[^;]*?\b(?P<where>to|into|from)\s+"
+    r"(?:(?:the|an?|my|our)\s+)?(?P<noun>[a-z]{3,})\b",
+    re.IGNORECASE,
+)
+
+
+def _words_of_a_name(text: str) -> str:
+    """A name's words in lower case, "'s" after "who"/"what"/"it"/"that" read as "is"."""
+    text = re.sub(r"\b(who|what|it|that|there)['\u2019]s\b", r"\1 is", text, flags=re.IGNORECASE)
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _same_shape_as(example: str, text: str) -> str | None:
+    """The one code `text` writes in the shape of `example` when it mixes letters and
+    digits with no marks ("a1b2c3d4e5", "42694e9e57"): the same length, a digit where the
+    example has a digit, a letter where it has a letter (either case)."""
+    if len(example) < 6 or not re.fullmatch(r"[a-z0-9]+", example):
+        return None
+    if not re.search(r"\d", example) or not re.search(r"[a-z]", example):
+        return None
+    shape = "".join(r"\d" if c.isdigit() else "[a-zA-Z]" for c in example)
+    said = set(re.findall(rf"(?<![\w@.-]){shape}(?![\w@.-])", text))
+    return said.pop() if len(said) == 1 else None
+
+
 def _shaped_like_its_example(
     properties: dict[str, Any], text: str, taken: dict[str, str]
 ) -> dict[str, str]:
@@ -17651,6 +17908,11 @@ def _shaped_like_its_example(
             continue
         for example in examples_of(fields):
             marks = re.sub(r"[\w.\-\s]", "", example)
+            if not marks and (shaped := _same_shape_as(example, text)) is not None:
+                # ("subscribed to a1b2c3d4e5" for "Audience id, e.g. a1b2c3d4e5": a code of
+                # the example's length, letters and digits where it has them)
+                found[name] = json.dumps(shaped)
+                break
             if len(marks) < 2 or " " in example.strip():
                 continue
             shape = "".join(
@@ -17662,6 +17924,134 @@ def _shaped_like_its_example(
                 found[name] = json.dumps(said.pop())
                 break
     return found if len(found) == 1 else {}
+
+
+#: "Senior Engineer", "Head of Sales", "VIP": words in capitals (small joining words between)
+_TITLE_WORDS = r"[A-Z][\w&'+-]*(?:\s+(?:(?:of|and|for|the|&|de)\s+)?[A-Z][\w&'+-]*)*"
+
+
+#: `street1`, `address_line1`, `line_1`: an input for the first line of an address
+_FIRST_STREET_LINE = re.compile(r"^(?:street|address|addr)?_?(?:line)?_?1$", re.IGNORECASE)
+
+
+def _field_description(schema: Any) -> str:
+    """An output field's own description ("The employee's manager's email"), if any."""
+    fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+    return str(fields.get("description") or "") if isinstance(fields, dict) else ""
+
+
+def _street_line_written(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "is 215 Clayton St, San Francisco, CA 94117, US a valid address?" for a `street1`
+    (with `city`, `state`, `zip` beside it): the first line of the street address the step
+    writes, up to its first comma, is the one street-line input's value (it was asked of the
+    run; the town and the codes are their own inputs')."""
+    lines = [
+        name
+        for name in properties
+        if name not in taken and name != "1" and _FIRST_STREET_LINE.match(name)
+    ]
+    match = STREET_ADDRESS.search(text)
+    if len(lines) != 1 or match is None:
+        return {}
+    parts = [part.strip(" .") for part in match["value"].split(",")]
+    found = {lines[0]: json.dumps(parts[0])}
+    town = r"[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2}"
+    if "city" in properties and "city" not in taken and len(parts) > 1 and re.fullmatch(
+        town, parts[1]
+    ):
+        found["city"] = json.dumps(parts[1])  # (the town written after it)
+    return found
+
+
+def _named_input_set_to(
+    properties: dict[str, Any], text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "change 4012's job title to Senior Engineer", "update employee 3377 title to Head of
+    Sales": a string input the step names (its whole name or its last word) followed by "to"
+    and words in capitals or a quote is set to them (it was asked of the run)."""
+    found: dict[str, str] = {}
+    listed = {
+        said
+        for schema in properties.values()
+        for value in (unwrap_nullable(schema) if isinstance(schema, dict) else {}).get("enum") or []
+        if isinstance(value, str)
+        for said in (value.lower(), value.replace("_", " ").lower())
+    }
+    for name, schema in properties.items():
+        fields = unwrap_nullable(schema) if isinstance(schema, dict) else {}
+        words = split_identifier(name)
+        if name in taken or "string" not in schema_types(fields) or fields.get("enum"):
+            continue
+        if not words or words[-1] in {*_CODE_SUFFIXES, *STOP_WORDS} or fields.get("format"):
+            continue
+        said = re.findall(
+            # ("the job title of employee 7001 to Staff Designer": whose it is, between)
+            rf"\b{re.escape(words[-1])}s?(?:\s+of\s+[^,;.]{{1,40}}?)?\s+(?:to|as)\s+"
+            rf"(?:(?-i:({_TITLE_WORDS}))\b"
+            r"|['\"\u2018\u201c]([^'\"\u2019\u201d]+)['\"\u2019\u201d])",
+            text,
+            re.IGNORECASE,
+        )
+        # ('the api component to "major outage"': a value another input lists is that one's)
+        values = {a or b for a, b in said if (a or b).lower() not in listed}
+        if len(values) == 1:
+            found[name] = json.dumps(values.pop())
+    return found if len(found) == 1 else {}
+
+
+def _as_the_verbs_value(spec: ToolSpec, text: str, taken: dict[str, str]) -> dict[str, str]:
+    """ "tag dev@zx.io as VIP" with `mailchimp_member_tag` and its input `tag`: the step's
+    verb is the last word of the tool's id and the name of one of its string inputs; what
+    follows "as" (words in capitals or a quote) is that input's value."""
+    verb = (split_identifier(spec.id) or [""])[-1]
+    fields = unwrap_nullable(spec.input_properties().get(verb) or {})
+    if verb in taken or not isinstance(fields, dict) or "string" not in schema_types(fields):
+        return {}
+    if fields.get("enum") or not re.match(rf"^\W*(?:please\s+)?{re.escape(verb)}\b", text, re.I):
+        return {}
+    said = re.findall(
+        rf"\bas\s+(?:an?\s+)?(?:(?-i:({_TITLE_WORDS}))\b"
+        r"|['\"\u2018\u201c]([^'\"\u2019\u201d]+)['\"\u2019\u201d])",
+        text,
+        re.IGNORECASE,
+    )
+    values = {a or b for a, b in said}
+    return {verb: json.dumps(values.pop())} if len(values) == 1 else {}
+
+
+def _numbered_by_its_description(fields: Any) -> bool:
+    """Whether a string id's description gives a number as its example ("e.g. 4012") or
+    calls it a number ("Employee number")."""
+    if not isinstance(fields, dict):
+        return False
+    examples = examples_of(fields)
+    if examples:
+        return all(re.fullmatch(r"\d{2,}", e) for e in examples)
+    return "number" in split_identifier(str(fields.get("description") or ""))
+
+
+def _number_like_its_example(
+    spec: ToolSpec, text: str, taken: dict[str, str]
+) -> dict[str, str]:
+    """ "request sick leave for 5150 from 2026-12-07 ...", "change 4012's job title": the one
+    whole number a step writes (not part of a date, an amount or a code) is the tool's one
+    required string id whose description calls it a number or gives one as its example
+    ("Employee number, e.g. 4012"), when it names no other."""
+    properties = spec.input_properties()
+    wanted = [
+        name
+        for name in spec.required_inputs()
+        if name not in taken
+        and split_identifier(name)[-1:] in (["id"], ["number"], ["no"])
+        and "string" in schema_types(unwrap_nullable(properties.get(name) or {}))
+        and _numbered_by_its_description(unwrap_nullable(properties[name]))
+    ]
+    said = set(re.findall(r"(?<![\w$€£.,:/#+-])(\d{3,})(?='s\b|(?![\w.,:/%-]))", text))
+    if len(wanted) != 1 or len(said) != 1 or _BARE_CODE.search(text):
+        return {}  # ("against INV-0042 into account 090": a code names the thing)
+    return {wanted[0]: json.dumps(said.pop())}
 
 
 def _example_value_written(

@@ -65,10 +65,26 @@ def type_fit(target: JsonSchema | None, source: JsonSchema | None) -> float:
     if wanted & given:
         if wanted == {"array"} and given == {"array"}:
             return 0.6 + 0.4 * type_fit((target or {}).get("items"), (source or {}).get("items"))
+        if _values_it_does_not_take(target, source):
+            return 0.0  # (a status "unsubscribed" for an input that lists subscribed, pending)
         return 1.0
     if wanted & _NUMERIC and given & _NUMERIC:
         return 0.9
     return 0.0
+
+
+def _values_it_does_not_take(target: JsonSchema | None, source: JsonSchema | None) -> bool:
+    """Whether both list their values (`enum`) and most of the source's are ones the target
+    does not take (compared without case): a member's status (subscribed, unsubscribed,
+    cleaned, pending, archived) for an input of subscribed or pending; a priority of
+    low/medium/high/urgent for one of low/normal/high/urgent still fits."""
+    wanted = (target or {}).get("enum") if isinstance(target, dict) else None
+    given = (source or {}).get("enum") if isinstance(source, dict) else None
+    if not isinstance(wanted, list) or not isinstance(given, list) or not wanted or not given:
+        return False
+    takes = {str(v).lower() for v in wanted}
+    missing = sum(str(v).lower() not in takes for v in given)
+    return missing > len(given) - missing
 
 
 def name_similarity(target: str, source: str) -> float:
