@@ -176,11 +176,15 @@ export function CelInput({ id, value, onChange, nodeId, locals = [], placeholder
         onChange={(event) => {
           const element = event.target;
           const closed = prose ? typedBraces(value, element.value, element.selectionStart ?? element.value.length) : null;
+          if (closed) {
+            // The box and its caret are set here, as the key is handled: React then finds
+            // the box already holding the new value and leaves the caret where it is (set a
+            // frame later, a fast typist's next key landed at the end of the text).
+            element.value = closed.text;
+            element.setSelectionRange(closed.cursor, closed.cursor);
+          }
           onChange(closed ? closed.text : element.value);
-          requestAnimationFrame(() => {
-            if (closed) element.setSelectionRange(closed.cursor, closed.cursor);
-            refresh();
-          });
+          requestAnimationFrame(() => refresh());
         }}
         onKeyDown={onKeyDown}
         onFocus={(event) => {
