@@ -50,7 +50,8 @@ class HttpTool(ConfiguredTool):
 
     async def call(self, inputs: dict[str, Any], context: ToolContext) -> Any:
         config = self.config
-        env = {"input": self.template_inputs(inputs)}
+        read = self.template_inputs(inputs)
+        env = {"input": read}
         url = render_url(config.url, env)
         params = render_fields(config.query, env, where="query")
         if params:
@@ -59,7 +60,7 @@ class HttpTool(ConfiguredTool):
             with contextlib.suppress(httpx.InvalidURL, TypeError):
                 url = str(httpx.URL(url).copy_merge_params(params))
         secrets = await self._secrets()
-        headers = {"User-Agent": USER_AGENT, **self._headers(inputs, secrets)}
+        headers = {"User-Agent": USER_AGENT, **self._headers(read, secrets)}
         content: dict[str, Any] = {}
         if config.body is not None and config.method not in ("GET", "HEAD"):
             body = render(config.body, env, where="body")
@@ -146,11 +147,9 @@ class HttpTool(ConfiguredTool):
             raise ToolError("credentials are not available here", code="missing_credential")
         return await self._load_credentials(names)
 
-    def _headers(self, inputs: dict[str, Any], secrets: dict[str, Secret]) -> dict[str, str]:
-        env = {
-            "input": self.template_inputs(inputs),
-            "credentials": {name: s.value for name, s in secrets.items()},
-        }
+    def _headers(self, read: dict[str, Any], secrets: dict[str, Secret]) -> dict[str, str]:
+        """The headers rendered over `read` (the inputs as templates read them)."""
+        env = {"input": read, "credentials": {name: s.value for name, s in secrets.items()}}
         return render_fields(self.config.headers, env, where="headers")
 
 

@@ -7825,11 +7825,19 @@ class FlowBuilder:
         ]
         if len(amounts) != 1:
             return None
-        named = " ".join(split_identifier(amounts[0]))
-        text = f"the {named} is {condition.text.strip()[said.end() :]}"
+        return self._field_compared(
+            info.id, amounts[0], condition.text.strip()[said.end() :], condition
+        )
+
+    def _field_compared(
+        self, node_id: str, field: str, comparison: str, condition: Condition
+    ) -> ResolvedCondition | None:
+        """The condition read as `field` of step `node_id` compared ("the rate is above
+        1.10"), when that reads the step's field and no value of the run."""
+        text = f"the {' '.join(split_identifier(field))} is {comparison}"
         sources = self._sources(for_condition=True)
         again = resolve_condition(text, sources, negate=condition.negate)
-        if again is None or again.new_input is not None or info.id not in again.expression:
+        if again is None or again.new_input is not None or node_id not in again.expression:
             return None
         return again
 
@@ -7860,12 +7868,7 @@ class FlowBuilder:
             ]
             if len(numbers) != 1:
                 return None
-            text = f"the {' '.join(split_identifier(numbers[0]))} is {said}"
-            sources = self._sources(for_condition=True)
-            again = resolve_condition(text, sources, negate=condition.negate)
-            if again is None or again.new_input is not None or node["id"] not in again.expression:
-                return None
-            return again
+            return self._field_compared(node["id"], numbers[0], said, condition)
         return None
 
     def _first_change_before(self, step_id: str) -> str:
